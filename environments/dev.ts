@@ -1,0 +1,59 @@
+import { PRODUCTION_SERVICES, sizedFor } from "./catalogue";
+import type { EnvironmentConfig } from "./types";
+
+/** Development: one region, two AZs, and every cheaper setting chosen explicitly. */
+export const dev: EnvironmentConfig = {
+  name: "dev",
+  accountId: "400000000001",
+  deployRoleName: "lma-terraform-deploy",
+  tags: { owner: "platform-engineering", costCenter: "CC-1040-LMA-DEV", dataClassification: "internal" },
+  regions: [
+    {
+      region: "us-east-1",
+      role: "primary",
+      availabilityZones: ["us-east-1a", "us-east-1b"],
+      vpcCidr: "10.20.0.0/16",
+      natGateways: "single",
+    },
+  ],
+  dns: { zoneName: "dev.lma.example.com", hostedZoneId: "Z0DEVLMAEXAMPLE0001" },
+  services: sizedFor(PRODUCTION_SERVICES, { desiredCount: 1, min: 1, max: 2 }),
+  fargateSpot: true,
+  offHours: { scaleDown: "cron(0 22 ? * MON-FRI *)", scaleUp: "cron(0 11 ? * MON-FRI *)" },
+  database: {
+    engineVersion: "16.4",
+    instanceClass: "db.t4g.medium",
+    allocatedStorageGiB: 100,
+    maxAllocatedStorageGiB: 200,
+    storageType: "gp3",
+    multiAz: false,
+    backupRetentionDays: 7,
+    readReplicas: 0,
+    crossRegionReplica: false,
+  },
+  cache: {
+    engineVersion: "7.1",
+    nodeType: "cache.t4g.small",
+    clusterMode: false,
+    shards: 1,
+    replicasPerShard: 0,
+    multiAz: false,
+    snapshotRetentionDays: 1,
+  },
+  search: {
+    engineVersion: "OpenSearch_2.13",
+    instanceType: "t3.small.search",
+    instanceCount: 1,
+    volumeSizeGiB: 20,
+    zoneAwarenessAzs: 1,
+    dedicatedMasterCount: 0,
+  },
+  messaging: { engineVersion: "3.13", instanceType: "mq.t3.micro", deploymentMode: "SINGLE_INSTANCE" },
+  release: {
+    version: "2026.11.20-3",
+    functions: { "document-processor": "1.8.0", "email-notifier": "1.3.2", "scheduled-jobs": "2.0.1" },
+  },
+  deletionProtection: false,
+  logRetentionDays: 30,
+  security: { wafRateLimitPer5Min: 2000, shieldAdvanced: false },
+};

@@ -1,0 +1,68 @@
+import { PRODUCTION_SERVICES } from "./catalogue";
+import type { EnvironmentConfig } from "./types";
+
+/** Production: us-east-1 serves, eu-west-1 is the warm standby (RTO 15 min, RPO 5 s). */
+export const production: EnvironmentConfig = {
+  name: "production",
+  accountId: "400000000003",
+  deployRoleName: "lma-terraform-deploy",
+  tags: { owner: "platform-engineering", costCenter: "CC-1040-LMA-PRD", dataClassification: "restricted" },
+  regions: [
+    {
+      region: "us-east-1",
+      role: "primary",
+      availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"],
+      vpcCidr: "10.0.0.0/16",
+      natGateways: "per-az",
+    },
+    {
+      region: "eu-west-1",
+      role: "standby",
+      availabilityZones: ["eu-west-1a", "eu-west-1b"],
+      vpcCidr: "10.1.0.0/16",
+      natGateways: "per-az",
+      serviceTaskCount: 1,
+    },
+  ],
+  dns: { zoneName: "lma.example.com", hostedZoneId: "Z0PRDLMAEXAMPLE0003" },
+  services: PRODUCTION_SERVICES,
+  fargateSpot: false,
+  database: {
+    engineVersion: "16.4",
+    instanceClass: "db.r6g.xlarge",
+    allocatedStorageGiB: 500,
+    maxAllocatedStorageGiB: 2000,
+    storageType: "io2",
+    iops: 12000,
+    multiAz: true,
+    backupRetentionDays: 35,
+    readReplicas: 1,
+    crossRegionReplica: true,
+  },
+  cache: {
+    engineVersion: "7.1",
+    nodeType: "cache.r6g.large",
+    clusterMode: true,
+    shards: 1,
+    replicasPerShard: 2,
+    multiAz: true,
+    snapshotRetentionDays: 35,
+  },
+  search: {
+    engineVersion: "OpenSearch_2.13",
+    instanceType: "r6g.large.search",
+    instanceCount: 3,
+    volumeSizeGiB: 100,
+    zoneAwarenessAzs: 3,
+    dedicatedMasterCount: 3,
+    dedicatedMasterType: "m6g.large.search",
+  },
+  messaging: { engineVersion: "3.13", instanceType: "mq.m5.large", deploymentMode: "CLUSTER_MULTI_AZ" },
+  release: {
+    version: "2026.11.12-2",
+    functions: { "document-processor": "1.7.4", "email-notifier": "1.3.2", "scheduled-jobs": "2.0.0" },
+  },
+  deletionProtection: true,
+  logRetentionDays: 365,
+  security: { wafRateLimitPer5Min: 2000, shieldAdvanced: true },
+};

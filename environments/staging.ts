@@ -1,0 +1,58 @@
+import { PRODUCTION_SERVICES, sizedFor } from "./catalogue";
+import type { EnvironmentConfig } from "./types";
+
+/** Staging: production's shape at a smaller size, so promotions rehearse the real thing. */
+export const staging: EnvironmentConfig = {
+  name: "staging",
+  accountId: "400000000002",
+  deployRoleName: "lma-terraform-deploy",
+  tags: { owner: "platform-engineering", costCenter: "CC-1040-LMA-STG", dataClassification: "confidential" },
+  regions: [
+    {
+      region: "us-east-1",
+      role: "primary",
+      availabilityZones: ["us-east-1a", "us-east-1b"],
+      vpcCidr: "10.10.0.0/16",
+      natGateways: "per-az",
+    },
+  ],
+  dns: { zoneName: "staging.lma.example.com", hostedZoneId: "Z0STGLMAEXAMPLE0002" },
+  services: sizedFor(PRODUCTION_SERVICES, { desiredCount: 2, min: 2, max: 4 }),
+  fargateSpot: true,
+  database: {
+    engineVersion: "16.4",
+    instanceClass: "db.r6g.large",
+    allocatedStorageGiB: 500,
+    maxAllocatedStorageGiB: 1000,
+    storageType: "gp3",
+    multiAz: true,
+    backupRetentionDays: 14,
+    readReplicas: 0,
+    crossRegionReplica: false,
+  },
+  cache: {
+    engineVersion: "7.1",
+    nodeType: "cache.r6g.large",
+    clusterMode: false,
+    shards: 1,
+    replicasPerShard: 1,
+    multiAz: true,
+    snapshotRetentionDays: 7,
+  },
+  search: {
+    engineVersion: "OpenSearch_2.13",
+    instanceType: "r6g.large.search",
+    instanceCount: 2,
+    volumeSizeGiB: 50,
+    zoneAwarenessAzs: 2,
+    dedicatedMasterCount: 0,
+  },
+  messaging: { engineVersion: "3.13", instanceType: "mq.m5.large", deploymentMode: "SINGLE_INSTANCE" },
+  release: {
+    version: "2026.11.18-1",
+    functions: { "document-processor": "1.8.0", "email-notifier": "1.3.2", "scheduled-jobs": "2.0.0" },
+  },
+  deletionProtection: true,
+  logRetentionDays: 90,
+  security: { wafRateLimitPer5Min: 2000, shieldAdvanced: false },
+};

@@ -1,0 +1,103 @@
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
+import { Lazy } from "cdktf";
+import { Construct } from "constructs";
+import { type PolicyStatement, policyDocument } from "../../lib/iam";
+import type { Naming } from "../../lib/naming";
+
+export interface KmsKeyProps {
+  readonly naming: Naming;
+  /** Alias suffix: the key is `alias/lma-<environment>-<alias>`. */
+  readonly alias: string;
+  readonly description: string;
+  /**
+   * Days before a scheduled deletion completes; the longest window gives the most time to notice.
+   * @default 30
+   */
+  readonly deletionWindowInDays?: number;
+  /**
+   * Automatic rotation period; AWS rotates the key material and keeps old versions for decryption.
+   * @default 365
+   */
+  readonly rotationPeriodInDays?: number;
+}
+
+/** The actions a service or role needs to use (not manage) a symmetric key. */
+const USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+const DECRYPT_ACTIONS = ["kms:Decrypt", "kms:DescribeKey"];
+
+/**
+ * A customer-managed symmetric key with rotation and an alias. Its key policy starts with the
+ * account root (so IAM policies can delegate, and the key can never be orphaned) and grows only
+ * through `grant*` calls: each names the exact principal and actions, rendered at synthesis.
+ */
+export class KmsKey extends Construct {
+  readonly key: KmsKeyResource;
+  readonly alias: KmsAlias;
+  private readonly statements: PolicyStatement[];
+  private readonly logGroupPatterns = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: KmsKeyProps) {
+    super(scope, id);
+    const { naming } = props;
+    this.statements = [
+      {
+        Sid: "AccountRootAdministers",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${naming.accountId}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+    ];
+    this.key = new KmsKeyResource(this, "key", {
+      description: props.description,
+      enableKeyRotation: true,
+      rotationPeriodInDays: props.rotationPeriodInDays ?? 365,
+      deletionWindowInDays: props.deletionWindowInDays ?? 30,
+      policy: Lazy.stringValue({ produce: () => policyDocument(this.statements) }),
+    });
+    this.alias = new KmsAlias(this, "alias", {
+      name: `alias/${naming.name(props.alias)}`,
+      targetKeyId: this.key.keyId,
+    });
+  }
+
+  get arn(): string {
+    return this.key.arn;
+  }
+
+  /** Lets an AWS service use the key, optionally only for requests from this account or a source ARN. */
+  grantToService(sid: string, service: string, options: { condition?: PolicyStatement["Condition"]; decryptOnly?: boolean } = {}): void {
+    this.statements.push({
+      Sid: sid,
+      Effect: "Allow",
+      Principal: { Service: service },
+      Action: options.decryptOnly ? DECRYPT_ACTIONS : USE_ACTIONS,
+      Resource: "*",
+      ...(options.condition ? { Condition: options.condition } : {}),
+    });
+  }
+
+  /** Lets CloudWatch Logs encrypt the log groups whose names match `logGroupPattern` in this region. */
+  grantToCloudWatchLogs(naming: Naming, logGroupPattern: string): void {
+    if (this.logGroupPatterns.has(logGroupPattern)) return;
+    this.logGroupPatterns.add(logGroupPattern);
+    this.grantToService(`CloudWatchLogs${this.logGroupPatterns.size}`, `logs.${naming.region}.amazonaws.com`, {
+      condition: {
+        ArnLike: { "kms:EncryptionContext:aws:logs:arn": naming.arn("logs", `log-group:${logGroupPattern}`) },
+      },
+    });
+  }
+
+  /** Lets an IAM principal (role ARN) use the key; `decryptOnly` for readers. */
+  grantToPrincipal(sid: string, principalArn: string, options: { decryptOnly?: boolean; viaService?: string } = {}): void {
+    this.statements.push({
+      Sid: sid,
+      Effect: "Allow",
+      Principal: { AWS: principalArn },
+      Action: options.decryptOnly ? DECRYPT_ACTIONS : USE_ACTIONS,
+      Resource: "*",
+      ...(options.viaService ? { Condition: { StringEquals: { "kms:ViaService": options.viaService } } } : {}),
+    });
+  }
+}
