@@ -255,8 +255,9 @@ function validateService(
   issues.positiveInteger(max, at(`${base}.autoscaling.max`));
   issues.check(max >= min, at(`${base}.autoscaling.max`), `must be ≥ min (${max} < ${min})`);
   issues.nonNegativeInteger(service.desiredCount, at(`${base}.desiredCount`));
+  // With min > max the range is meaningless; that problem is already reported.
   issues.check(
-    service.desiredCount >= min && service.desiredCount <= max,
+    min > max || (service.desiredCount >= min && service.desiredCount <= max),
     at(`${base}.desiredCount`),
     `must be within autoscaling [min, max] = [${min}, ${max}] (${service.desiredCount})`,
   );
