@@ -1,4 +1,5 @@
 import { PRODUCTION_SERVICES, sizedFor } from "./catalogue";
+import releases from "./releases.json";
 import type { EnvironmentConfig } from "./types";
 
 /** Development: one region, two AZs, and every cheaper setting chosen explicitly. */
@@ -49,10 +50,7 @@ export const dev: EnvironmentConfig = {
     dedicatedMasterCount: 0,
   },
   messaging: { engineVersion: "3.13", instanceType: "mq.t3.micro", deploymentMode: "SINGLE_INSTANCE" },
-  release: {
-    version: "2026.11.20-3",
-    functions: { "document-processor": "1.8.0", "email-notifier": "1.3.2", "scheduled-jobs": "2.0.1" },
-  },
+  release: releases.dev,
   deletionProtection: false,
   logRetentionDays: 30,
   security: { wafRateLimitPer5Min: 2000, shieldAdvanced: false },

@@ -1,4 +1,5 @@
 import { PRODUCTION_SERVICES } from "./catalogue";
+import releases from "./releases.json";
 import type { EnvironmentConfig } from "./types";
 
 /** Production: us-east-1 serves, eu-west-1 is the warm standby (RTO 15 min, RPO 5 s). */
@@ -58,10 +59,7 @@ export const production: EnvironmentConfig = {
     dedicatedMasterType: "m6g.large.search",
   },
   messaging: { engineVersion: "3.13", instanceType: "mq.m5.large", deploymentMode: "CLUSTER_MULTI_AZ" },
-  release: {
-    version: "2026.11.12-2",
-    functions: { "document-processor": "1.7.4", "email-notifier": "1.3.2", "scheduled-jobs": "2.0.0" },
-  },
+  release: releases.production,
   deletionProtection: true,
   logRetentionDays: 365,
   security: { wafRateLimitPer5Min: 2000, shieldAdvanced: true },

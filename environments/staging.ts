@@ -1,4 +1,5 @@
 import { PRODUCTION_SERVICES, sizedFor } from "./catalogue";
+import releases from "./releases.json";
 import type { EnvironmentConfig } from "./types";
 
 /** Staging: production's shape at a smaller size, so promotions rehearse the real thing. */
@@ -48,10 +49,7 @@ export const staging: EnvironmentConfig = {
     dedicatedMasterCount: 0,
   },
   messaging: { engineVersion: "3.13", instanceType: "mq.m5.large", deploymentMode: "SINGLE_INSTANCE" },
-  release: {
-    version: "2026.11.18-1",
-    functions: { "document-processor": "1.8.0", "email-notifier": "1.3.2", "scheduled-jobs": "2.0.0" },
-  },
+  release: releases.staging,
   deletionProtection: true,
   logRetentionDays: 90,
   security: { wafRateLimitPer5Min: 2000, shieldAdvanced: false },

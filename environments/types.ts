@@ -135,6 +135,8 @@ export interface ReleasePins {
   readonly images?: Readonly<Record<string, string>>;
   /** Lambda artifact versions (S3 object keys under `lambda/<function>/`). */
   readonly functions: Readonly<Record<string, string>>;
+  /** Written by `npm run promote`: where these pins came from, when, and who approved them. */
+  readonly promotion?: { readonly from: string; readonly at: string; readonly approvedBy?: string };
 }
 
 export interface OffHoursSchedule {

@@ -1,3 +1,4 @@
+import { dirname, join } from "node:path";
 import { type Cidr, cidrContains, cidrsOverlap, parseCidr } from "../lib/cidr";
 import { subnetPlanOf } from "../lib/subnets";
 import { type EnvironmentConfig, KNOWN_REGIONS, type ServiceConfig } from "./types";
@@ -102,7 +103,6 @@ export function validateEnvironment({ file, config }: SourcedEnvironment): Confi
   validateRegions(config, issues, at);
   validateServices(config, issues, at);
   validateDataTier(config, issues, at);
-  validateRelease(config, issues, at);
 
   if (config.offHours) {
     issues.check(SCHEDULE.test(config.offHours.scaleDown), at("offHours.scaleDown"), "must be cron(...)");
@@ -120,7 +120,7 @@ export function validateEnvironment({ file, config }: SourcedEnvironment): Confi
     issues.check(config.offHours === undefined, at("offHours"), "production never scales to zero");
     issues.check(!config.fargateSpot, at("fargateSpot"), "production runs on on-demand Fargate only");
   }
-  return issues.issues;
+  return [...issues.issues, ...validateRelease(config, file)];
 }
 
 function validateRegions(config: EnvironmentConfig, issues: IssueCollector, at: (path: string) => string): void {
@@ -344,7 +344,10 @@ function validateDataTier(config: EnvironmentConfig, issues: IssueCollector, at:
   }
 }
 
-function validateRelease(config: EnvironmentConfig, issues: IssueCollector, at: (path: string) => string): void {
+/** Release pins live in releases.json beside the environment files (`npm run promote` edits it). */
+function validateRelease(config: EnvironmentConfig, file: string): ConfigIssue[] {
+  const issues = new IssueCollector(join(dirname(file), "releases.json"));
+  const at = (path: string) => `${config.name}.${path.replace(/^release\./, "")}`;
   const { release } = config;
   issues.check(/^[\w.-]{1,128}$/.test(release.version), at("release.version"), `"${release.version}" is not a valid image tag`);
   const serviceNames = new Set(config.services.map((service) => service.name));
@@ -355,6 +358,7 @@ function validateRelease(config: EnvironmentConfig, issues: IssueCollector, at: 
   for (const [name, version] of Object.entries(release.functions)) {
     issues.check(/^\d+\.\d+\.\d+$/.test(version), at(`release.functions.${name}`), `"${version}" is not a semantic version`);
   }
+  return issues.issues;
 }
 
 /**
