@@ -19,6 +19,8 @@ export const dev: EnvironmentConfig = {
   ],
   dns: { zoneName: "dev.lma.example.com", hostedZoneId: "Z0DEVLMAEXAMPLE0001" },
   services: sizedFor(PRODUCTION_SERVICES, { desiredCount: 1, min: 1, max: 2 }),
+  // Rolling with the circuit breaker: fast feedback; ECS Exec for debugging (sessions are logged).
+  compute: { deployment: { strategy: "rolling", minimumHealthyPercent: 100 }, executeCommand: true },
   fargateSpot: true,
   offHours: { scaleDown: "cron(0 22 ? * MON-FRI *)", scaleUp: "cron(0 11 ? * MON-FRI *)" },
   database: {
@@ -50,6 +52,18 @@ export const dev: EnvironmentConfig = {
     dedicatedMasterCount: 0,
   },
   messaging: { engineVersion: "3.13", instanceType: "mq.t3.micro", deploymentMode: "SINGLE_INSTANCE" },
+  storage: { logsObjectLock: { mode: "GOVERNANCE", years: 1 } },
+  functions: {
+    "document-processor": { memoryMiB: 512, timeoutSeconds: 120, reservedConcurrency: 5 },
+    "email-notifier": { memoryMiB: 256, timeoutSeconds: 60, reservedConcurrency: 2 },
+    "scheduled-jobs": {
+      memoryMiB: 512,
+      timeoutSeconds: 300,
+      reservedConcurrency: 1,
+      // One run at a time (reserved concurrency 1): a slow run never overlaps the next and double-posts.
+      schedules: { "loan-interest-accrual": "cron(0 1 * * ? *)", "covenant-reminders": "cron(0 7 ? * MON-FRI *)" },
+    },
+  },
   release: releases.dev,
   deletionProtection: false,
   logRetentionDays: 30,

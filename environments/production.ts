@@ -27,6 +27,18 @@ export const production: EnvironmentConfig = {
   ],
   dns: { zoneName: "lma.example.com", hostedZoneId: "Z0PRDLMAEXAMPLE0003" },
   services: PRODUCTION_SERVICES,
+  // Canary: 10% of traffic for 5 minutes under the rollback alarms, then the rest; the old task
+  // set stays an hour so a late rollback is a listener switch.
+  compute: {
+    deployment: {
+      strategy: "blue-green",
+      trafficShifting: { type: "canary", percentage: 10, intervalMinutes: 5 },
+      blueTerminationWaitMinutes: 60,
+      minimumHealthyPercent: 100,
+    },
+    executeCommand: false,
+    imageRetentionDays: 90,
+  },
   fargateSpot: false,
   database: {
     engineVersion: "16.4",
@@ -59,6 +71,18 @@ export const production: EnvironmentConfig = {
     dedicatedMasterType: "m6g.large.search",
   },
   messaging: { engineVersion: "3.13", instanceType: "mq.m5.large", deploymentMode: "CLUSTER_MULTI_AZ" },
+  storage: { logsObjectLock: { mode: "COMPLIANCE", years: 7 } },
+  functions: {
+    "document-processor": { memoryMiB: 1024, timeoutSeconds: 120, reservedConcurrency: 50 },
+    "email-notifier": { memoryMiB: 256, timeoutSeconds: 60, reservedConcurrency: 20 },
+    "scheduled-jobs": {
+      memoryMiB: 1024,
+      timeoutSeconds: 600,
+      reservedConcurrency: 1,
+      // One run at a time (reserved concurrency 1): a slow run never overlaps the next and double-posts.
+      schedules: { "loan-interest-accrual": "cron(0 1 * * ? *)", "covenant-reminders": "cron(0 7 ? * MON-FRI *)" },
+    },
+  },
   release: releases.production,
   deletionProtection: true,
   logRetentionDays: 365,

@@ -19,6 +19,15 @@ export const staging: EnvironmentConfig = {
   ],
   dns: { zoneName: "staging.lma.example.com", hostedZoneId: "Z0STGLMAEXAMPLE0002" },
   services: sizedFor(PRODUCTION_SERVICES, { desiredCount: 2, min: 2, max: 4 }),
+  // Blue/green like production, shifted linearly so every promotion rehearses a gradual shift.
+  compute: {
+    deployment: {
+      strategy: "blue-green",
+      trafficShifting: { type: "linear", percentage: 25, intervalMinutes: 1 },
+      blueTerminationWaitMinutes: 15,
+    },
+    executeCommand: true,
+  },
   fargateSpot: true,
   database: {
     engineVersion: "16.4",
@@ -49,6 +58,18 @@ export const staging: EnvironmentConfig = {
     dedicatedMasterCount: 0,
   },
   messaging: { engineVersion: "3.13", instanceType: "mq.m5.large", deploymentMode: "SINGLE_INSTANCE" },
+  storage: { logsObjectLock: { mode: "COMPLIANCE", years: 7 } },
+  functions: {
+    "document-processor": { memoryMiB: 1024, timeoutSeconds: 120, reservedConcurrency: 10 },
+    "email-notifier": { memoryMiB: 256, timeoutSeconds: 60, reservedConcurrency: 5 },
+    "scheduled-jobs": {
+      memoryMiB: 512,
+      timeoutSeconds: 300,
+      reservedConcurrency: 1,
+      // One run at a time (reserved concurrency 1): a slow run never overlaps the next and double-posts.
+      schedules: { "loan-interest-accrual": "cron(0 1 * * ? *)", "covenant-reminders": "cron(0 7 ? * MON-FRI *)" },
+    },
+  },
   release: releases.staging,
   deletionProtection: true,
   logRetentionDays: 90,

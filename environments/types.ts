@@ -95,6 +95,12 @@ export interface DatabaseConfig {
   readonly readReplicas: number;
   /** Production: a replica in the standby region, promotable during DR. */
   readonly crossRegionReplica: boolean;
+  /**
+   * DR activation: promote the standby region's replica to a standalone, writable primary (with
+   * Multi-AZ, backups and its own managed master secret). Irreversible; see modules/rds/README.md.
+   * @default false
+   */
+  readonly promoteStandby?: boolean;
 }
 
 export interface CacheConfig {
@@ -128,6 +134,30 @@ export interface MessagingConfig {
   readonly deploymentMode: "SINGLE_INSTANCE" | "CLUSTER_MULTI_AZ";
 }
 
+/** The platform buckets (modules/s3). */
+export interface StorageConfig {
+  /**
+   * Object Lock default retention of the `logs` bucket. SPEC: immutable, compliance mode, 7
+   * years (production). GOVERNANCE lets holders of `s3:BypassGovernanceRetention` delete early.
+   */
+  readonly logsObjectLock: { readonly mode: "COMPLIANCE" | "GOVERNANCE"; readonly years: number };
+}
+
+/** One Lambda function of the platform (modules/serverless); keyed like `release.functions`. */
+export interface FunctionConfig {
+  /** 128–10240 MiB; CPU scales with it. */
+  readonly memoryMiB: number;
+  /** 1–900 seconds. */
+  readonly timeoutSeconds: number;
+  /**
+   * Reserved concurrency: the function's ceiling, so a burst cannot exhaust the database's
+   * connections or the account's pool. At least 1 (0 would disable the function).
+   */
+  readonly reservedConcurrency: number;
+  /** Scheduled jobs: job name → EventBridge Scheduler expression, `cron(...)` or `rate(...)`, in UTC. */
+  readonly schedules?: Readonly<Record<string, string>>;
+}
+
 export interface ReleasePins {
   /** The platform release; every service image is tagged with it unless `images` overrides one. */
   readonly version: string;
@@ -144,6 +174,55 @@ export interface OffHoursSchedule {
   readonly scaleDown: string;
   /** Cron (UTC) at which services return to their catalogue capacity. */
   readonly scaleUp: string;
+}
+
+/**
+ * How CodeDeploy moves production traffic from the running (blue) task set to the new (green) one.
+ * `canary`: `percentage` first, the rest after `intervalMinutes`. `linear`: `percentage` every
+ * `intervalMinutes` until all traffic has moved. `all-at-once`: everything in one step.
+ */
+export type TrafficShifting =
+  | { readonly type: "all-at-once" }
+  | { readonly type: "canary" | "linear"; readonly percentage: number; readonly intervalMinutes: number };
+
+export interface DeploymentConfig {
+  /**
+   * `rolling`: ECS replaces tasks in place, guarded by the deployment circuit breaker with
+   * rollback. `blue-green`: CodeDeploy starts a new task set behind a second target group, shifts
+   * traffic per `trafficShifting`, and rolls back on failure or on the service's alarms.
+   */
+  readonly strategy: "rolling" | "blue-green";
+  /** Required with `blue-green`, not allowed with `rolling`. */
+  readonly trafficShifting?: TrafficShifting;
+  /**
+   * Blue/green: minutes the old task set keeps running after a successful shift, so a rollback
+   * is a listener switch, not a redeployment.
+   * @default 60
+   */
+  readonly blueTerminationWaitMinutes?: number;
+  /**
+   * Share of the desired tasks that must stay healthy while ECS replaces tasks. Production keeps
+   * 100 (validated): capacity never drops during a deployment.
+   * @default 100
+   */
+  readonly minimumHealthyPercent?: number;
+}
+
+/** Compute settings of the environment's ECS services (modules/ecs). */
+export interface ComputeConfig {
+  readonly deployment: DeploymentConfig;
+  /**
+   * ECS Exec into running containers, every session logged to a KMS-encrypted log group. Off in
+   * production: an interactive shell next to customer data is break-glass, turned on by a change.
+   * @default false
+   */
+  readonly executeCommand?: boolean;
+  /**
+   * Days ECR keeps an image after its push (SPEC: 90). A release older than this must be rebuilt
+   * or re-pushed before its tasks are replaced, so keep it above the longest release cycle.
+   * @default 90
+   */
+  readonly imageRetentionDays?: number;
 }
 
 export interface EnvironmentConfig {
@@ -163,6 +242,8 @@ export interface EnvironmentConfig {
   /** Public DNS: the hosted zone the environment owns (ACM validation, API and CDN names). */
   readonly dns: { readonly zoneName: string; readonly hostedZoneId: string };
   readonly services: readonly ServiceConfig[];
+  /** Deployments, ECS Exec and image retention of the services. */
+  readonly compute: ComputeConfig;
   /** Allow Fargate Spot for services marked `spotEligible`. */
   readonly fargateSpot: boolean;
   /** Scale services to zero outside working hours (dev only). */
@@ -171,6 +252,9 @@ export interface EnvironmentConfig {
   readonly cache: CacheConfig;
   readonly search: SearchConfig;
   readonly messaging: MessagingConfig;
+  readonly storage: StorageConfig;
+  /** Lambda sizing and schedules, one entry per function pinned in `release.functions`. */
+  readonly functions: Readonly<Record<string, FunctionConfig>>;
   readonly release: ReleasePins;
   /** Deletion protection on stateful resources and `prevent_destroy` in Terraform. */
   readonly deletionProtection: boolean;

@@ -103,6 +103,10 @@ export function validateEnvironment({ file, config }: SourcedEnvironment): Confi
   validateRegions(config, issues, at);
   validateServices(config, issues, at);
   validateDataTier(config, issues, at);
+  validateStorage(config, issues, at);
+  validateStandbyDatabase(config, issues, at);
+  validateFunctions(config, issues, at);
+  validateCompute(config, issues, at);
 
   if (config.offHours) {
     issues.check(SCHEDULE.test(config.offHours.scaleDown), at("offHours.scaleDown"), "must be cron(...)");
@@ -341,6 +345,124 @@ function validateDataTier(config: EnvironmentConfig, issues: IssueCollector, at:
     issues.check(search.zoneAwarenessAzs > 1, at("search.zoneAwarenessAzs"), "production must span AZs");
     issues.check(messaging.deploymentMode === "CLUSTER_MULTI_AZ", at("messaging.deploymentMode"), "production must be Multi-AZ");
     issues.check(db.backupRetentionDays >= 35, at("database.backupRetentionDays"), "production keeps 35 days of backups");
+  }
+}
+
+/** Deployments (SPEC: blue/green in staging and production, rolling in dev), ECS Exec, images. */
+function validateCompute(config: EnvironmentConfig, issues: IssueCollector, at: (path: string) => string): void {
+  const { deployment, imageRetentionDays } = config.compute;
+  const path = "compute.deployment";
+  if (deployment.strategy === "blue-green") {
+    const shifting = deployment.trafficShifting;
+    if (!shifting) {
+      issues.add(at(`${path}.trafficShifting`), "blue-green deployments need a traffic-shifting configuration");
+    } else if (shifting.type !== "all-at-once") {
+      issues.check(
+        Number.isInteger(shifting.percentage) && shifting.percentage >= 1 && shifting.percentage <= 99,
+        at(`${path}.trafficShifting.percentage`),
+        `must be an integer 1–99 (${shifting.percentage})`,
+      );
+      issues.check(
+        Number.isInteger(shifting.intervalMinutes) && shifting.intervalMinutes >= 1 && shifting.intervalMinutes <= 1440,
+        at(`${path}.trafficShifting.intervalMinutes`),
+        `must be an integer 1–1440 (${shifting.intervalMinutes})`,
+      );
+    }
+  } else {
+    issues.check(
+      deployment.trafficShifting === undefined,
+      at(`${path}.trafficShifting`),
+      "only blue-green deployments shift traffic; remove it or set strategy to blue-green",
+    );
+  }
+  if (deployment.blueTerminationWaitMinutes !== undefined) {
+    issues.check(deployment.strategy === "blue-green", at(`${path}.blueTerminationWaitMinutes`), "applies to blue-green deployments only");
+    issues.check(
+      Number.isInteger(deployment.blueTerminationWaitMinutes) &&
+        deployment.blueTerminationWaitMinutes >= 0 &&
+        deployment.blueTerminationWaitMinutes <= 2880,
+      at(`${path}.blueTerminationWaitMinutes`),
+      `must be an integer 0–2880, CodeDeploy's range (${deployment.blueTerminationWaitMinutes})`,
+    );
+  }
+  const minimumHealthy = deployment.minimumHealthyPercent ?? 100;
+  issues.check(
+    Number.isInteger(minimumHealthy) && minimumHealthy >= 0 && minimumHealthy <= 100,
+    at(`${path}.minimumHealthyPercent`),
+    `must be an integer 0–100 (${minimumHealthy})`,
+  );
+  if (imageRetentionDays !== undefined) issues.positiveInteger(imageRetentionDays, at("compute.imageRetentionDays"));
+  if (config.name === "staging" || config.name === "production") {
+    issues.check(
+      deployment.strategy === "blue-green",
+      at(`${path}.strategy`),
+      `${config.name} deploys blue/green with automatic rollback (SPEC)`,
+    );
+  }
+  if (config.name === "production") {
+    issues.check(
+      minimumHealthy >= 100,
+      at(`${path}.minimumHealthyPercent`),
+      `production keeps every task serving during deployments (${minimumHealthy} < 100)`,
+    );
+  }
+}
+
+/** A warm standby takes over with the database's cross-region replica; promotion needs one. */
+function validateStandbyDatabase(config: EnvironmentConfig, issues: IssueCollector, at: (path: string) => string): void {
+  const { crossRegionReplica, promoteStandby } = config.database;
+  if (config.regions.some((region) => region.role === "standby")) {
+    issues.check(crossRegionReplica, at("database.crossRegionReplica"), "a standby region needs the cross-region replica to take over");
+  }
+  if (promoteStandby) {
+    issues.check(crossRegionReplica, at("database.promoteStandby"), "there is no cross-region replica to promote");
+  }
+}
+
+/** The logs bucket's Object Lock (SPEC: compliance mode, 7 years in production). */
+function validateStorage(config: EnvironmentConfig, issues: IssueCollector, at: (path: string) => string): void {
+  const { mode, years } = config.storage.logsObjectLock;
+  const path = "storage.logsObjectLock";
+  issues.check(mode === "COMPLIANCE" || mode === "GOVERNANCE", at(`${path}.mode`), `must be COMPLIANCE or GOVERNANCE ("${mode}")`);
+  issues.check(Number.isInteger(years) && years >= 1 && years <= 100, at(`${path}.years`), `must be an integer 1–100 (${years})`);
+  if (config.name === "production") {
+    issues.check(mode === "COMPLIANCE", at(`${path}.mode`), "production logs are immutable: COMPLIANCE mode (SPEC)");
+    issues.check(years >= 7, at(`${path}.years`), `production keeps logs 7 years (${years})`);
+  }
+}
+
+/** Lambda sizing: one entry per pinned function, within Lambda's limits; schedules are expressions. */
+function validateFunctions(config: EnvironmentConfig, issues: IssueCollector, at: (path: string) => string): void {
+  const pinned = new Set(Object.keys(config.release.functions));
+  for (const name of pinned) {
+    issues.check(name in config.functions, at(`functions.${name}`), "is pinned in release.functions but has no sizing here");
+  }
+  for (const [name, fn] of Object.entries(config.functions)) {
+    const path = `functions.${name}`;
+    issues.check(pinned.has(name), at(path), "has no artifact version in release.functions");
+    issues.check(
+      Number.isInteger(fn.memoryMiB) && fn.memoryMiB >= 128 && fn.memoryMiB <= 10240,
+      at(`${path}.memoryMiB`),
+      `must be an integer 128–10240 MiB (${fn.memoryMiB})`,
+    );
+    issues.check(
+      Number.isInteger(fn.timeoutSeconds) && fn.timeoutSeconds >= 1 && fn.timeoutSeconds <= 900,
+      at(`${path}.timeoutSeconds`),
+      `must be an integer 1–900 s (${fn.timeoutSeconds})`,
+    );
+    issues.check(
+      Number.isInteger(fn.reservedConcurrency) && fn.reservedConcurrency >= 1,
+      at(`${path}.reservedConcurrency`),
+      `must be an integer ≥ 1; 0 would stop the function (${fn.reservedConcurrency})`,
+    );
+    for (const [job, expression] of Object.entries(fn.schedules ?? {})) {
+      issues.check(/^[a-z][a-z0-9-]{0,39}$/.test(job), at(`${path}.schedules.${job}`), "job names are 1–40 lower-case letters, digits or -");
+      issues.check(
+        /^(cron\([^)]+\)|rate\(\d+ (minute|minutes|hour|hours|day|days)\))$/.test(expression),
+        at(`${path}.schedules.${job}`),
+        `"${expression}" must be cron(...) or rate(n unit)`,
+      );
+    }
   }
 }
 

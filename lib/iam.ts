@@ -4,7 +4,9 @@ export interface PolicyStatement {
   readonly Sid?: string;
   readonly Effect: "Allow" | "Deny";
   readonly Principal?: "*" | Readonly<Record<string, string | readonly string[]>>;
-  readonly Action: string | readonly string[];
+  /** The actions; exactly one of `Action` and `NotAction` (the latter only in Deny statements). */
+  readonly Action?: string | readonly string[];
+  readonly NotAction?: string | readonly string[];
   readonly Resource?: string | readonly string[];
   readonly NotResource?: string | readonly string[];
   readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | boolean | number | readonly string[]>>>>;
@@ -12,6 +14,14 @@ export interface PolicyStatement {
 
 export function policyDocument(statements: readonly PolicyStatement[]): string {
   return JSON.stringify({ Version: "2012-10-17", Statement: statements });
+}
+
+/**
+ * An IAM policy variable such as `${aws:username}`, escaped so Terraform does not read it as an
+ * interpolation (`$${…}` in the synthesized JSON is the literal `${…}` in the policy AWS gets).
+ */
+export function policyVariable(name: string): string {
+  return `$\${${name}}`;
 }
 
 /** A trust policy for an AWS service, pinned to this account (confused-deputy protection). */

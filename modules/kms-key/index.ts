@@ -25,6 +25,16 @@ export interface KmsKeyProps {
 /** The actions a service or role needs to use (not manage) a symmetric key. */
 const USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
 const DECRYPT_ACTIONS = ["kms:Decrypt", "kms:DescribeKey"];
+/** What AWS services need beyond use when they encrypt a resource: grants for their own hosts. */
+const GRANT_ACTIONS = ["kms:CreateGrant", "kms:ListGrants"];
+
+export interface ServiceGrantOptions {
+  readonly condition?: PolicyStatement["Condition"];
+  /** Only `kms:Decrypt` and `kms:DescribeKey`. */
+  readonly decryptOnly?: boolean;
+  /** Exactly these actions (e.g. CloudTrail needs `kms:GenerateDataKey*` only). Wins over `decryptOnly`. */
+  readonly actions?: readonly string[];
+}
 
 /**
  * A customer-managed symmetric key with rotation and an alias. Its key policy starts with the
@@ -66,15 +76,48 @@ export class KmsKey extends Construct {
     return this.key.arn;
   }
 
+  /** The alias, e.g. `alias/lma-production-data`: the same in every region, so other stacks can name it. */
+  get aliasName(): string {
+    return this.alias.nameInput!;
+  }
+
+  /** The key's policy statements so far (the policy is rendered from them at synthesis). */
+  get policyStatements(): readonly PolicyStatement[] {
+    return this.statements;
+  }
+
   /** Lets an AWS service use the key, optionally only for requests from this account or a source ARN. */
-  grantToService(sid: string, service: string, options: { condition?: PolicyStatement["Condition"]; decryptOnly?: boolean } = {}): void {
+  grantToService(sid: string, service: string, options: ServiceGrantOptions = {}): void {
     this.statements.push({
       Sid: sid,
       Effect: "Allow",
       Principal: { Service: service },
-      Action: options.decryptOnly ? DECRYPT_ACTIONS : USE_ACTIONS,
+      Action: options.actions ?? (options.decryptOnly ? DECRYPT_ACTIONS : USE_ACTIONS),
       Resource: "*",
       ...(options.condition ? { Condition: options.condition } : {}),
+    });
+  }
+
+  /**
+   * Lets principals of this account use the key only through the named AWS services (short names:
+   * `rds`, `s3`, `secretsmanager` …, in the key's region), as AWS-managed keys do: the service
+   * encrypts its resources with the key and creates the grants its hosts need. Direct calls to KMS
+   * still need an IAM permission (the account-root statement delegates to IAM).
+   */
+  grantViaServices(sid: string, naming: Naming, services: readonly string[], options: { decryptOnly?: boolean } = {}): void {
+    if (services.length === 0) return;
+    this.statements.push({
+      Sid: sid,
+      Effect: "Allow",
+      Principal: { AWS: "*" },
+      Action: options.decryptOnly ? DECRYPT_ACTIONS : [...USE_ACTIONS, ...GRANT_ACTIONS],
+      Resource: "*",
+      Condition: {
+        StringEquals: {
+          "kms:CallerAccount": naming.accountId,
+          "kms:ViaService": services.map((service) => `${service}.${naming.region}.amazonaws.com`),
+        },
+      },
     });
   }
 

@@ -1,3 +1,4 @@
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import {
   S3BucketLifecycleConfiguration,
@@ -11,7 +12,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Lazy } from "cdktf";
-import { Construct } from "constructs";
+import { Construct, type IConstruct } from "constructs";
 import { type PolicyStatement, policyDocument } from "../../lib/iam";
 import type { Naming } from "../../lib/naming";
 import type { KmsKey } from "../kms-key";
@@ -34,8 +35,23 @@ export interface SecureBucketProps {
   readonly noncurrentVersionExpirationDays?: number;
   /** Extra lifecycle rules (tiering, expiry), appended to the noncurrent-version and multipart rules. */
   readonly lifecycleRules?: readonly S3BucketLifecycleConfigurationRule[];
-  /** Object lock in COMPLIANCE mode with this default retention. Must be decided at creation. */
+  /**
+   * Object lock with this default retention in days (mode: `objectLockMode`). Must be decided at
+   * creation. @default no object lock
+   */
   readonly objectLockRetentionDays?: number;
+  /**
+   * Object lock default retention in years (calendar years, so leap days need no arithmetic).
+   * Use instead of `objectLockRetentionDays`, not with it.
+   * @default no object lock
+   */
+  readonly objectLockRetentionYears?: number;
+  /**
+   * Object lock mode. COMPLIANCE: nobody, not even the account root, can shorten the retention or
+   * delete a locked version. GOVERNANCE: principals with `s3:BypassGovernanceRetention` can.
+   * @default "COMPLIANCE" (the SPEC's immutable logs; a weaker mode must be chosen explicitly)
+   */
+  readonly objectLockMode?: "COMPLIANCE" | "GOVERNANCE";
   /**
    * Terraform refuses to destroy the bucket. Stateful buckets in staging and production set it.
    * @default true
@@ -53,16 +69,27 @@ export interface SecureBucketProps {
 export class SecureBucket extends Construct {
   readonly bucket: S3Bucket;
   readonly kmsKey?: KmsKey;
+  /** Versioning must exist before replication (source and destination) can be configured. */
+  readonly versioning: S3BucketVersioningA;
+  /** The component name given in the props, e.g. `documents`. */
+  readonly component: string;
+  private readonly naming: Naming;
   private readonly policyStatements: PolicyStatement[] = [];
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
     const { naming } = props;
+    if (props.objectLockRetentionDays !== undefined && props.objectLockRetentionYears !== undefined) {
+      throw new Error(`${naming.bucketName(props.component)}: give objectLockRetentionDays or objectLockRetentionYears, not both`);
+    }
+    const objectLock = props.objectLockRetentionDays !== undefined || props.objectLockRetentionYears !== undefined;
     this.kmsKey = props.kmsKey;
+    this.component = props.component;
+    this.naming = naming;
     this.bucket = new S3Bucket(this, "bucket", {
       bucket: naming.bucketName(props.component),
       forceDestroy: false,
-      objectLockEnabled: props.objectLockRetentionDays !== undefined ? true : undefined,
+      objectLockEnabled: objectLock ? true : undefined,
       lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
     const bucket = this.bucket.id;
@@ -75,7 +102,7 @@ export class SecureBucket extends Construct {
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
-    new S3BucketVersioningA(this, "versioning", { bucket, versioningConfiguration: { status: "Enabled" } });
+    this.versioning = new S3BucketVersioningA(this, "versioning", { bucket, versioningConfiguration: { status: "Enabled" } });
     new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
       bucket,
       rule: [
@@ -87,10 +114,16 @@ export class SecureBucket extends Construct {
         },
       ],
     });
-    if (props.objectLockRetentionDays !== undefined) {
+    if (objectLock) {
       new S3BucketObjectLockConfigurationA(this, "object-lock", {
         bucket,
-        rule: { defaultRetention: { mode: "COMPLIANCE", days: props.objectLockRetentionDays } },
+        rule: {
+          defaultRetention: {
+            mode: props.objectLockMode ?? "COMPLIANCE",
+            days: props.objectLockRetentionDays,
+            years: props.objectLockRetentionYears,
+          },
+        },
       });
     }
     new S3BucketLifecycleConfiguration(this, "lifecycle", {
@@ -176,4 +209,99 @@ export class SecureBucket extends Construct {
   addToResourcePolicy(statement: PolicyStatement): void {
     this.policyStatements.push(statement);
   }
+
+  /**
+   * The statements that let a principal read objects (every version) and list the bucket, and
+   * decrypt with the bucket's key through S3 only. For roles that assemble their own policy.
+   */
+  readStatements(): PolicyStatement[] {
+    return [
+      { Sid: `${this.sid}List`, Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: this.bucket.arn },
+      { Sid: `${this.sid}Read`, Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${this.bucket.arn}/*` },
+      ...this.keyStatements(["kms:Decrypt", "kms:DescribeKey"]),
+    ];
+  }
+
+  /**
+   * `readStatements` plus writing and deleting objects. Deleting only adds a delete marker (the
+   * bucket is versioned); `s3:DeleteObjectVersion`, which destroys data, is never granted.
+   */
+  readWriteStatements(): PolicyStatement[] {
+    return [
+      ...this.readStatements().filter((statement) => !statement.Sid?.endsWith("Kms")),
+      {
+        Sid: `${this.sid}Write`,
+        Effect: "Allow",
+        Action: ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+        Resource: `${this.bucket.arn}/*`,
+      },
+      ...this.keyStatements(["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"]),
+    ];
+  }
+
+  /** Attaches `readStatements` to `role` as an inline policy `s3-<component>-read`. */
+  grantRead(role: GrantableRole): IamRolePolicy {
+    return this.attach(role, "read", this.readStatements());
+  }
+
+  /** Attaches `readWriteStatements` to `role` as an inline policy `s3-<component>-read-write`. */
+  grantReadWrite(role: GrantableRole): IamRolePolicy {
+    return this.attach(role, "read-write", this.readWriteStatements());
+  }
+
+  /**
+   * Lets one CloudFront distribution read objects through origin access control (OAC): a bucket
+   * policy statement pinned to the distribution's ARN and, with a KMS key, a key-policy statement
+   * letting CloudFront decrypt for this account's distributions (the key policy names no single
+   * distribution, so the shared key never waits on a distribution to exist).
+   */
+  grantCloudFrontRead(distributionArn: string): void {
+    this.addToResourcePolicy({
+      Sid: "AllowCloudFrontOriginAccessControl",
+      Effect: "Allow",
+      Principal: { Service: "cloudfront.amazonaws.com" },
+      Action: "s3:GetObject",
+      Resource: `${this.bucket.arn}/*`,
+      Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
+    });
+    this.kmsKey?.grantToService("CloudFrontOacDecrypt", "cloudfront.amazonaws.com", {
+      decryptOnly: true,
+      condition: { ArnLike: { "AWS:SourceArn": `arn:aws:cloudfront::${this.naming.accountId}:distribution/*` } },
+    });
+  }
+
+  /** A statement-id prefix unique to this bucket, e.g. `S3Documents`. */
+  private get sid(): string {
+    return `S3${this.component.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())}`;
+  }
+
+  private keyStatements(actions: readonly string[]): PolicyStatement[] {
+    if (!this.kmsKey) return [];
+    return [
+      {
+        Sid: `${this.sid}Kms`,
+        Effect: "Allow",
+        Action: actions,
+        Resource: this.kmsKey.arn,
+        Condition: { StringEquals: { "kms:ViaService": `s3.${this.naming.region}.amazonaws.com` } },
+      },
+    ];
+  }
+
+  private attach(role: GrantableRole, mode: string, statements: readonly PolicyStatement[]): IamRolePolicy {
+    const id = `grant-${mode}-${role.node.addr}`;
+    const existing = this.node.tryFindChild(id);
+    if (existing) return existing as IamRolePolicy;
+    return new IamRolePolicy(this, id, {
+      name: `s3-${this.component}-${mode}`,
+      role: role.name,
+      policy: policyDocument(statements),
+    });
+  }
+}
+
+/** An IAM role to grant to: `aws_iam_role` (`IamRole`) satisfies it, as does any construct with a role name. */
+export interface GrantableRole extends IConstruct {
+  /** The role's name (the inline policy is attached by name). */
+  readonly name: string;
 }

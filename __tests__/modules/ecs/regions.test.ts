@@ -1,0 +1,59 @@
+/** Staging's shifting and production's warm standby in eu-west-1. */
+import { production } from "../../../environments/production";
+import { staging } from "../../../environments/staging";
+import { listOf, synthRegional } from "../../support/synth";
+import { one } from "./find";
+
+describe("staging", () => {
+  const { json } = synthRegional(staging, 0);
+
+  it("deploys every service blue/green, shifting 25% a minute", () => {
+    expect(listOf(json, "aws_codedeploy_deployment_group")).toHaveLength(6);
+    expect(listOf(json, "aws_codedeploy_deployment_config")).toEqual([
+      expect.objectContaining({
+        deployment_config_name: "lma-staging-ecs-linear-25pct-1min",
+        traffic_routing_config: { type: "TimeBasedLinear", time_based_linear: { interval: 1, percentage: 25 } },
+      }),
+    ]);
+    for (const group of listOf(json, "aws_codedeploy_deployment_group")) {
+      expect((group.blue_green_deployment_config as any).terminate_blue_instances_on_deployment_success.termination_wait_time_in_minutes).toBe(15);
+    }
+  });
+
+  it("runs 2 tasks per service, scaling 2–4, and analytics on Spot", () => {
+    for (const service of listOf(json, "aws_ecs_service")) expect(service.desired_count).toBe(2);
+    for (const target of listOf(json, "aws_appautoscaling_target")) expect(target).toMatchObject({ min_capacity: 2, max_capacity: 4 });
+    expect((one(json, "aws_ecs_service", "name", "lma-staging-analytics").capacity_provider_strategy as any[])[0].capacity_provider).toBe(
+      "FARGATE_SPOT",
+    );
+  });
+});
+
+describe("production's warm standby (eu-west-1)", () => {
+  const { json } = synthRegional(production, 1);
+
+  it("runs 1 task per service and can scale to the catalogue's 10 on failover", () => {
+    for (const service of listOf(json, "aws_ecs_service")) expect(service.desired_count).toBe(1);
+    const targets = listOf(json, "aws_appautoscaling_target");
+    expect(targets).toHaveLength(6);
+    for (const target of targets) expect(target).toMatchObject({ min_capacity: 1, max_capacity: 10 });
+  });
+
+  it("pulls the replicated images from its own region's repositories, which it owns", () => {
+    expect(listOf(json, "aws_ecr_repository").map((repository) => repository.name)).toContain("lma-production/loan");
+    const definition = one(json, "aws_ecs_task_definition", "family", "lma-production-loan");
+    expect(JSON.parse(String(definition.container_definitions))[0].image).toBe(
+      `400000000003.dkr.ecr.eu-west-1.amazonaws.com/lma-production/loan:${production.release.version}`,
+    );
+    expect(listOf(json, "aws_ecr_replication_configuration")).toEqual([]);
+  });
+
+  it("scales on CPU and requests only: the standby has no broker to measure queues on", () => {
+    expect(listOf(json, "aws_appautoscaling_policy").filter((policy) => policy.policy_type === "StepScaling")).toEqual([]);
+    expect(listOf(json, "aws_appautoscaling_policy")).toHaveLength(12);
+  });
+
+  it("deploys blue/green like the primary", () => {
+    expect(listOf(json, "aws_codedeploy_deployment_group")).toHaveLength(6);
+  });
+});

@@ -1,0 +1,68 @@
+import { dev } from "../../../environments/dev";
+import { production } from "../../../environments/production";
+import { listOf, synthRegional } from "../../support/synth";
+import { keyArnRef, only, ref, statement } from "../s3/support";
+
+const primary = synthRegional(production, 0);
+const standby = synthRegional(production, 1).json;
+const development = synthRegional(dev, 0).json;
+
+describe("production's RabbitMQ broker", () => {
+  const [, broker] = only(primary.json, "aws_mq_broker");
+
+  it("is a private mq.m5.large RabbitMQ 3.13 cluster across the three data subnets", () => {
+    expect(broker).toMatchObject({
+      broker_name: "lma-production-rabbitmq",
+      engine_type: "RabbitMQ",
+      engine_version: "3.13",
+      host_instance_type: "mq.m5.large",
+      deployment_mode: "CLUSTER_MULTI_AZ",
+      publicly_accessible: false,
+      auto_minor_version_upgrade: true,
+    });
+    expect(broker.subnet_ids).toHaveLength(3);
+    expect(broker.security_groups).toEqual([expect.stringMatching(/^\$\{aws_security_group\.security-groups_messaging_group_/)]);
+  });
+
+  it("logs, and is patched in a Sunday UTC maintenance window", () => {
+    expect(broker.logs).toEqual({ general: true });
+    expect(broker.maintenance_window_start_time).toEqual({ day_of_week: "SUNDAY", time_of_day: "06:00", time_zone: "UTC" });
+  });
+
+  it("takes its administrator password from Terraform's own generator, never from code, a variable or CI", () => {
+    const [generator, generated] = only(primary.json, "terraform_data");
+    expect(generated.input.value).toBe('${replace(uuid(), "-", "")}${replace(uuid(), "-", "")}');
+    expect(generated.lifecycle).toEqual({ ignore_changes: ["input"] });
+    expect(broker.user).toEqual([{ username: "lma_admin", password: `\${terraform_data.${generator}.output["value"]}` }]);
+    expect(broker.lifecycle).toEqual({ ignore_changes: ["user"] });
+    expect(primary.json).not.toHaveProperty("variable");
+  });
+
+  it("keeps the administrator's credentials in Secrets Manager under the secrets key", () => {
+    const [secret, body] = only(primary.json, "aws_secretsmanager_secret", (candidate) => candidate.name === "lma-production/rabbitmq/admin");
+    expect(body).toMatchObject({ kms_key_id: keyArnRef(primary.json, "lma-production-secrets"), recovery_window_in_days: 30 });
+    const [, version] = only(primary.json, "aws_secretsmanager_secret_version", (candidate) => candidate.secret_id === ref("aws_secretsmanager_secret", secret, "id"));
+    expect(version.secret_string).toMatch(/^\$\{jsonencode\(\{"username" = "lma_admin", "password" = terraform_data\./);
+  });
+
+  it("lets Amazon MQ write its log groups through a resource policy for this account only", () => {
+    const [, policy] = only(primary.json, "aws_cloudwatch_log_resource_policy", (body) => body.policy_name === "lma-production-rabbitmq-logs");
+    expect(statement(policy.policy_document, "AmazonMqWritesBrokerLogs")).toMatchObject({
+      Principal: { Service: "mq.amazonaws.com" },
+      Resource: `arn:aws:logs:us-east-1:${production.accountId}:log-group:/aws/amazonmq/*`,
+      Condition: { StringEquals: { "aws:SourceAccount": production.accountId } },
+    });
+  });
+
+  it("is not in the standby region (primary-only)", () => {
+    expect(listOf(standby, "aws_mq_broker")).toEqual([]);
+  });
+});
+
+describe("dev's RabbitMQ broker", () => {
+  it("is a single mq.t3.micro instance in one subnet", () => {
+    const [, broker] = only(development, "aws_mq_broker");
+    expect(broker).toMatchObject({ host_instance_type: "mq.t3.micro", deployment_mode: "SINGLE_INSTANCE", publicly_accessible: false });
+    expect(broker.subnet_ids).toHaveLength(1);
+  });
+});

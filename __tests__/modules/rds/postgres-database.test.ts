@@ -1,0 +1,230 @@
+import { dev } from "../../../environments/dev";
+import { production } from "../../../environments/production";
+import { staging } from "../../../environments/staging";
+import type { EnvironmentConfig } from "../../../environments/types";
+import { listOf, synthRegional } from "../../support/synth";
+import { keyArnRef, matching, only, ref, statement, statementsOf } from "../s3/support";
+
+const primary = synthRegional(production, 0).json;
+const standby = synthRegional(production, 1).json;
+const development = synthRegional(dev, 0).json;
+const stagingJson = synthRegional(staging, 0).json;
+const promoted = synthRegional({ ...production, database: { ...production.database, promoteStandby: true } } as EnvironmentConfig, 1).json;
+
+const instance = (json: typeof primary, identifier: string) =>
+  only(json, "aws_db_instance", (body) => body.identifier === identifier);
+
+describe("production's PostgreSQL primary", () => {
+  const [logical, db] = instance(primary, "lma-production-postgres");
+
+  it("has the SPEC's class and storage: db.r6g.xlarge, 500 GB io2 with 12,000 IOPS, autoscaling to 2 TB", () => {
+    expect(db).toMatchObject({
+      engine: "postgres",
+      engine_version: "16.4",
+      instance_class: "db.r6g.xlarge",
+      allocated_storage: 500,
+      storage_type: "io2",
+      iops: 12000,
+      max_allocated_storage: 2000,
+    });
+  });
+
+  it("is Multi-AZ with 35 days of backups (PITR) that survive the instance", () => {
+    expect(db).toMatchObject({ multi_az: true, backup_retention_period: 35, backup_window: "03:00-04:00", delete_automated_backups: false });
+  });
+
+  it("cannot be deleted by accident: deletion protection, prevent_destroy, a final snapshot", () => {
+    expect(db).toMatchObject({
+      deletion_protection: true,
+      skip_final_snapshot: false,
+      final_snapshot_identifier: "lma-production-postgres-final",
+      lifecycle: { prevent_destroy: true },
+      copy_tags_to_snapshot: true,
+    });
+  });
+
+  it("encrypts storage and Performance Insights with the data key, and the RDS-managed master secret with the secrets key", () => {
+    expect(db).toMatchObject({
+      storage_encrypted: true,
+      kms_key_id: keyArnRef(primary, "lma-production-data"),
+      performance_insights_enabled: true,
+      performance_insights_kms_key_id: keyArnRef(primary, "lma-production-data"),
+      manage_master_user_password: true,
+      master_user_secret_kms_key_id: keyArnRef(primary, "lma-production-secrets"),
+    });
+    expect(db.password).toBeUndefined();
+  });
+
+  it("is private, IAM-authenticated, monitored every 15 s and exports its logs", () => {
+    expect(db).toMatchObject({
+      publicly_accessible: false,
+      iam_database_authentication_enabled: true,
+      monitoring_interval: 15,
+      enabled_cloudwatch_logs_exports: ["postgresql", "upgrade"],
+      ca_cert_identifier: "rds-ca-rsa2048-g1",
+      // A pinned minor (16.4) moves through configuration, never behind Terraform's back.
+      auto_minor_version_upgrade: false,
+    });
+    expect(db.vpc_security_group_ids).toEqual([expect.stringMatching(/^\$\{aws_security_group\.security-groups_database_group_/)]);
+  });
+
+  it("exports into KMS log groups created before it, so RDS never creates them unencrypted", () => {
+    for (const log of ["postgresql", "upgrade"]) {
+      const [groupName, group] = only(primary, "aws_cloudwatch_log_group", (body) => body.name === `/aws/rds/instance/lma-production-postgres/${log}`);
+      expect(group).toMatchObject({ kms_key_id: keyArnRef(primary, "lma-production-logs"), retention_in_days: production.logRetentionDays });
+      expect(db.depends_on).toContain(`aws_cloudwatch_log_group.${groupName}`);
+    }
+  });
+
+  it("uses a postgres16 parameter group that forces TLS 1.2+ and logs connections and slow statements", () => {
+    const [groupName, group] = only(primary, "aws_db_parameter_group", (body) => body.name === "lma-production-postgres16");
+    expect(db.parameter_group_name).toBe(ref("aws_db_parameter_group", groupName, "name"));
+    expect(group.family).toBe("postgres16");
+    const values = Object.fromEntries(group.parameter.map((p: { name: string; value: string }) => [p.name, p.value]));
+    expect(values).toMatchObject({
+      "rds.force_ssl": "1",
+      ssl_min_protocol_version: "TLSv1.2",
+      log_connections: "1",
+      log_disconnections: "1",
+      log_min_duration_statement: "500",
+    });
+  });
+
+  it("has an enhanced-monitoring role trusted only by RDS monitoring for this account", () => {
+    const [roleName, role] = only(primary, "aws_iam_role", (body) => body.name === "lma-production-use1-postgres-monitoring");
+    expect(db.monitoring_role_arn).toBe(ref("aws_iam_role", roleName, "arn"));
+    expect(statementsOf(role.assume_role_policy)).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { Service: "monitoring.rds.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": production.accountId } },
+      },
+    ]);
+    const attachments = matching(primary, "aws_iam_role_policy_attachment", (body) => body.role === ref("aws_iam_role", roleName, "name"));
+    expect(attachments.map(([, body]) => body.policy_arn)).toEqual(["arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"]);
+  });
+
+  it("has exactly one in-region read replica, fed by the primary, as monitored and encrypted as it", () => {
+    const replicas = listOf(primary, "aws_db_instance").filter((body) => body.replicate_source_db !== undefined);
+    expect(replicas).toHaveLength(1);
+    expect(replicas[0]).toMatchObject({
+      identifier: "lma-production-postgres-replica-1",
+      replicate_source_db: ref("aws_db_instance", logical, "identifier"),
+      instance_class: "db.r6g.xlarge",
+      storage_type: "io2",
+      iops: 12000,
+      performance_insights_kms_key_id: keyArnRef(primary, "lma-production-data"),
+      iam_database_authentication_enabled: true,
+      publicly_accessible: false,
+      skip_final_snapshot: true,
+      backup_retention_period: 0,
+    });
+  });
+
+  it("grantConnect issues rds-db:connect on the exact database user of the writer and the replica", () => {
+    const [, policy] = only(primary, "aws_iam_role_policy", (body) => body.name === "rds-connect-scheduled-jobs");
+    const replica = instance(primary, "lma-production-postgres-replica-1")[0];
+    expect(statement(policy.policy, "ConnectWithIamToken")).toEqual({
+      Sid: "ConnectWithIamToken",
+      Effect: "Allow",
+      Action: "rds-db:connect",
+      Resource: [
+        `arn:aws:rds-db:us-east-1:${production.accountId}:dbuser:${ref("aws_db_instance", logical, "resource_id")}/scheduled_jobs`,
+        `arn:aws:rds-db:us-east-1:${production.accountId}:dbuser:${ref("aws_db_instance", replica, "resource_id")}/scheduled_jobs`,
+      ],
+    });
+    expect(policy.role).toMatch(/^\$\{aws_iam_role\.functions_scheduled-jobs_role_/);
+  });
+
+  it("outputs the endpoint, the port and the master secret's ARN", () => {
+    expect(primary.output?.database_endpoint?.value).toBe(ref("aws_db_instance", logical, "endpoint"));
+    expect(primary.output?.database_port?.value).toBe(ref("aws_db_instance", logical, "port"));
+    expect(primary.output?.database_master_secret_arn?.value).toBe(`\${aws_db_instance.${logical}.master_user_secret[0].secret_arn}`);
+  });
+});
+
+describe("production's cross-region replica in eu-west-1", () => {
+  const [, replica] = instance(standby, "lma-production-postgres");
+
+  it("replicates the primary named by the convention, encrypted with the standby region's own data key", () => {
+    expect(replica).toMatchObject({
+      replicate_source_db: `arn:aws:rds:us-east-1:${production.accountId}:db:lma-production-postgres`,
+      storage_encrypted: true,
+      kms_key_id: keyArnRef(standby, "lma-production-data"),
+      performance_insights_kms_key_id: keyArnRef(standby, "lma-production-data"),
+      deletion_protection: true,
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(replica.db_subnet_group_name).toMatch(/^\$\{aws_db_subnet_group\./);
+  });
+
+  it("carries no master secret, engine or size of its own (they come from the source)", () => {
+    expect(replica.manage_master_user_password).toBeUndefined();
+    expect(replica.engine).toBeUndefined();
+    expect(replica.allocated_storage).toBeUndefined();
+  });
+
+  it("is the only database there: no in-region replicas of a replica", () => {
+    expect(listOf(standby, "aws_db_instance")).toHaveLength(1);
+    expect(standby.output?.database_master_secret_arn).toBeUndefined();
+  });
+
+  it("promotes by configuration: no source, Multi-AZ, 35 days of backups, a managed secret in eu-west-1", () => {
+    const [, db] = instance(promoted, "lma-production-postgres");
+    expect(db.replicate_source_db).toBeUndefined();
+    expect(db).toMatchObject({
+      multi_az: true,
+      backup_retention_period: 35,
+      manage_master_user_password: true,
+      master_user_secret_kms_key_id: keyArnRef(promoted, "lma-production-secrets"),
+    });
+  });
+});
+
+describe("dev's PostgreSQL: the SPEC's cheap settings, chosen in configuration", () => {
+  const [, db] = instance(development, "lma-dev-postgres");
+
+  it("is db.t4g.medium, 100 GB gp3, single-AZ, 7 days of backups", () => {
+    expect(db).toMatchObject({
+      instance_class: "db.t4g.medium",
+      allocated_storage: 100,
+      storage_type: "gp3",
+      max_allocated_storage: 200,
+      multi_az: false,
+      backup_retention_period: 7,
+    });
+    expect(db.iops).toBeUndefined();
+  });
+
+  it("can be deleted without a final snapshot, and has no replicas", () => {
+    expect(db).toMatchObject({ deletion_protection: false, skip_final_snapshot: true, lifecycle: { prevent_destroy: false } });
+    expect(db.final_snapshot_identifier).toBeUndefined();
+    expect(listOf(development, "aws_db_instance")).toHaveLength(1);
+  });
+
+  it("keeps every security control of production", () => {
+    expect(db).toMatchObject({
+      storage_encrypted: true,
+      manage_master_user_password: true,
+      iam_database_authentication_enabled: true,
+      performance_insights_enabled: true,
+      publicly_accessible: false,
+    });
+  });
+});
+
+describe("staging's PostgreSQL", () => {
+  it("is db.r6g.large, 500 GB gp3, Multi-AZ, 14 days of backups, protected", () => {
+    const [, db] = instance(stagingJson, "lma-staging-postgres");
+    expect(db).toMatchObject({
+      instance_class: "db.r6g.large",
+      allocated_storage: 500,
+      storage_type: "gp3",
+      multi_az: true,
+      backup_retention_period: 14,
+      deletion_protection: true,
+      lifecycle: { prevent_destroy: true },
+    });
+  });
+});

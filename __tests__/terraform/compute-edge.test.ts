@@ -1,0 +1,186 @@
+/**
+ * Offline plan proof of the compute and edge resources (modules/ecs, modules/edge): what
+ * Terraform with the real AWS provider plans for production's primary region (blue/green,
+ * CloudFront, failover) and for dev (rolling, off-hours). Plans only these two stacks; the full
+ * proof of every stack is stacks.test.ts. Skipped without a terraform binary, except in CI.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import {
+  actionsSummary,
+  findResource,
+  findResources,
+  findTerraform,
+  type PlanJson,
+  type PlannedResource,
+  runStacks,
+  type StackOutcome,
+  synthesizeOnce,
+} from "../../lib/terraform-harness";
+
+jest.setTimeout(10 * 60_000);
+
+const PRODUCTION = "lma-production-us-east-1";
+const DEV = "lma-dev-us-east-1";
+const terraform = findTerraform();
+const inCI = process.env.CI === "true";
+
+let outcomes: Map<string, StackOutcome>;
+let workRoot: string;
+
+function planOf(stack: string): PlanJson {
+  const outcome = outcomes.get(stack);
+  if (!outcome) throw new Error(`${stack} was not planned`);
+  if (!outcome.ok) throw outcome.error;
+  if (!outcome.result.plan) throw new Error(`${stack} has no plan`);
+  return outcome.result.plan;
+}
+
+const values = (resource: PlannedResource | undefined) => {
+  if (!resource) throw new Error("resource not planned");
+  return resource.values as Record<string, any>;
+};
+const named = (plan: PlanJson, type: string, name: string) => values(findResource(plan, type, (r) => (r.values as any).name === name));
+
+if (!terraform) {
+  if (inCI) {
+    it("has a terraform binary in CI", () => {
+      throw new Error("The compute/edge plan proof needs terraform in the CI image.");
+    });
+  } else {
+    console.warn("Skipping the compute/edge plan proof: no terraform binary.");
+    it.skip("needs terraform", () => undefined);
+  }
+} else {
+  beforeAll(async () => {
+    const synth = synthesizeOnce({ timeoutMs: 180_000 });
+    workRoot = fs.mkdtempSync(path.join(os.tmpdir(), "lma-tfwork-compute-"));
+    const results = await runStacks([PRODUCTION, DEV], { outdir: synth.outdir, workRoot, concurrency: 2 });
+    outcomes = new Map(results.map((outcome) => [outcome.stack, outcome]));
+  });
+
+  afterAll(() => {
+    if (!workRoot || process.env.LMA_KEEP_TF_WORK) return;
+    fs.rmSync(workRoot, { recursive: true, force: true });
+  });
+
+  describe(`${PRODUCTION} plan`, () => {
+    it("creates only", () => {
+      expect(actionsSummary(planOf(PRODUCTION))).toEqual(expect.objectContaining({ delete: 0, replace: 0, update: 0 }));
+    });
+
+    it.each([
+      ["loan", 3, "2048", "4096"],
+      ["document", 3, "2048", "4096"],
+      ["trade", 3, "4096", "8192"],
+      ["analytics", 2, "2048", "4096"],
+      ["auth", 2, "1024", "2048"],
+      ["notification", 2, "1024", "2048"],
+    ])("plans the %s service: %i tasks, %s CPU units, %s MiB, blue/green, min 2 / max 10", (name, tasks, cpu, memory) => {
+      const plan = planOf(PRODUCTION);
+      const service = named(plan, "aws_ecs_service", `lma-production-${name}`);
+      expect(service).toMatchObject({
+        desired_count: tasks,
+        deployment_controller: [{ type: "CODE_DEPLOY" }],
+        deployment_minimum_healthy_percent: 100,
+        network_configuration: [{ assign_public_ip: false }],
+        capacity_provider_strategy: [{ capacity_provider: "FARGATE", weight: 1, base: 0 }],
+      });
+      const task = values(findResource(plan, "aws_ecs_task_definition", (r) => (r.values as any).family === `lma-production-${name}`));
+      expect(task).toMatchObject({ cpu, memory, network_mode: "awsvpc", requires_compatibilities: ["FARGATE"] });
+      expect(
+        findResources(plan, "aws_codedeploy_deployment_group", (r) => (r.values as any).deployment_group_name === `lma-production-${name}`),
+      ).toHaveLength(1);
+      expect(named(plan, "aws_lb_target_group", `lma-production-${name}`).health_check).toEqual([
+        expect.objectContaining({ path: "/health", interval: 30, protocol: "HTTP", matcher: "200" }),
+      ]);
+    });
+
+    it("plans every scalable target at min 2 / max 10", () => {
+      const targets = findResources(planOf(PRODUCTION), "aws_appautoscaling_target").map(values);
+      expect(targets).toHaveLength(6);
+      for (const target of targets) expect(target).toMatchObject({ min_capacity: 2, max_capacity: 10, service_namespace: "ecs" });
+    });
+
+    it("plans the listeners: 80 redirects, 443 and 8443 terminate TLS 1.3", () => {
+      const listeners = findResources(planOf(PRODUCTION), "aws_lb_listener").map(values);
+      const byPort = Object.fromEntries(listeners.map((listener) => [listener.port, listener]));
+      expect(Object.keys(byPort).sort()).toEqual(["443", "80", "8443"]);
+      expect(byPort[80]!.default_action[0]).toMatchObject({ type: "redirect", redirect: [expect.objectContaining({ protocol: "HTTPS", status_code: "HTTP_301" })] });
+      for (const port of [443, 8443]) {
+        expect(byPort[port]).toMatchObject({ protocol: "HTTPS", ssl_policy: "ELBSecurityPolicy-TLS13-1-2-Res-2021-06" });
+        expect(byPort[port]!.default_action[0]).toMatchObject({ type: "fixed-response" });
+      }
+    });
+
+    it("plans the ALB with deletion protection, invalid headers dropped and access logs to alb/", () => {
+      expect(named(planOf(PRODUCTION), "aws_lb", "lma-production-api")).toMatchObject({
+        internal: false,
+        enable_deletion_protection: true,
+        drop_invalid_header_fields: true,
+        access_logs: [expect.objectContaining({ bucket: "lma-production-logs-us-east-1-400000000003", prefix: "alb", enabled: true })],
+      });
+    });
+
+    it("plans 12 path rules (HTTPS and test listener) for the six services", () => {
+      expect(findResources(planOf(PRODUCTION), "aws_lb_listener_rule")).toHaveLength(12);
+    });
+
+    it("plans CloudFront with TLSv1.2_2021, HTTP/3 and two origins, and the API's PRIMARY failover record", () => {
+      const plan = planOf(PRODUCTION);
+      const [distribution] = findResources(plan, "aws_cloudfront_distribution").map(values);
+      expect(distribution).toMatchObject({
+        http_version: "http2and3",
+        viewer_certificate: [expect.objectContaining({ minimum_protocol_version: "TLSv1.2_2021", ssl_support_method: "sni-only" })],
+      });
+      expect(distribution!.origin.map((origin: { origin_id: string }) => origin.origin_id).sort()).toEqual(["api", "static-assets"]);
+      const record = values(
+        findResource(plan, "aws_route53_record", (r) => (r.values as any).name === "api.lma.example.com" && (r.values as any).type === "A"),
+      );
+      expect(record).toMatchObject({ set_identifier: "us-east-1", failover_routing_policy: [{ type: "PRIMARY" }] });
+      expect(values(findResource(plan, "aws_route53_health_check"))).toMatchObject({ type: "HTTPS", resource_path: "/health", port: 443 });
+    });
+
+    it("plans immutable, scanned repositories and replication to eu-west-1", () => {
+      const plan = planOf(PRODUCTION);
+      const repositories = findResources(plan, "aws_ecr_repository").map(values);
+      expect(repositories).toHaveLength(6);
+      for (const repository of repositories) {
+        expect(repository).toMatchObject({ image_tag_mutability: "IMMUTABLE", image_scanning_configuration: [{ scan_on_push: true }] });
+      }
+      expect(values(findResource(plan, "aws_ecr_replication_configuration")).replication_configuration[0].rule[0].destination).toEqual([
+        { region: "eu-west-1", registry_id: "400000000003" },
+      ]);
+    });
+  });
+
+  describe(`${DEV} plan`, () => {
+    it("plans rolling services with the circuit breaker and rollback", () => {
+      const services = findResources(planOf(DEV), "aws_ecs_service").map(values);
+      expect(services).toHaveLength(6);
+      for (const service of services) {
+        expect(service).toMatchObject({
+          desired_count: 1,
+          deployment_controller: [{ type: "ECS" }],
+          deployment_circuit_breaker: [{ enable: true, rollback: true }],
+        });
+      }
+    });
+
+    it("plans the off-hours schedule: to zero at 22:00 UTC on weekdays, back at 11:00", () => {
+      const actions = findResources(planOf(DEV), "aws_appautoscaling_scheduled_action").map(values);
+      expect(actions).toHaveLength(12);
+      expect(actions.filter((action) => action.schedule === "cron(0 22 ? * MON-FRI *)")).toEqual(
+        Array(6).fill(expect.objectContaining({ scalable_target_action: [{ min_capacity: "0", max_capacity: "0" }] })),
+      );
+    });
+
+    it("plans a simple API record and no CodeDeploy", () => {
+      const plan = planOf(DEV);
+      expect(findResources(plan, "aws_codedeploy_deployment_group")).toEqual([]);
+      const record = values(findResource(plan, "aws_route53_record", (r) => (r.values as any).name === "api.dev.lma.example.com"));
+      expect(record.set_identifier).toBeNull();
+    });
+  });
+}

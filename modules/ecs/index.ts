@@ -1,0 +1,38 @@
+/**
+ * Compute: the ECS cluster, the API load balancer, and one Fargate service per catalogue entry with
+ * its image repository, routing, autoscaling and deployments. `ServicePlatform` composes them all
+ * from an environment's configuration; the parts are exported for other compositions.
+ */
+export { amazonMqQueueDepth, type QueueDepthMetric, ServiceAutoscaling, type ServiceAutoscalingProps, sqsQueueDepth } from "./autoscaling";
+export { EcsCluster, type EcsClusterProps } from "./cluster";
+export {
+  BlueGreenDeployment,
+  type BlueGreenDeploymentProps,
+  CodeDeployApplication,
+  type CodeDeployApplicationProps,
+  DeploymentAlarms,
+  type DeploymentAlarmsProps,
+  deploymentConfigName,
+} from "./deployment";
+export { type AccessLogsDestination, ApiLoadBalancer, type ApiLoadBalancerProps, DEFAULT_SSL_POLICY } from "./load-balancer";
+export { boundedName, listenerPriorities, platformNames, serviceNames } from "./names";
+export {
+  ECR_PUBLIC_CACHE_PREFIX,
+  REGION_HEALTH_PATH,
+  secretEnvironmentName,
+  ServicePlatform,
+  type ServicePlatformProps,
+  TEST_LISTENER_PORT,
+  taskCounts,
+  XRAY_DAEMON_IMAGE_PATH,
+} from "./platform";
+export { ImageRepository, type ImageRepositoryProps, RegistryReplication, type RegistryReplicationProps } from "./repository";
+export { ServiceTargets, type ServiceTargetsProps } from "./routing";
+export {
+  DEFAULT_CONTAINER_USER,
+  DEFAULT_XRAY_DAEMON_IMAGE,
+  FargateService,
+  type FargateServiceProps,
+  type ServiceDeployment,
+} from "./service";
+export { grantToRole, type ServiceRole } from "./grants";

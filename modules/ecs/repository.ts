@@ -1,0 +1,101 @@
+import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy";
+import { EcrReplicationConfiguration } from "@cdktf/provider-aws/lib/ecr-replication-configuration";
+import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
+import { Construct } from "constructs";
+import type { AwsRegion } from "../../environments/types";
+import type { Naming } from "../../lib/naming";
+import type { KmsKey } from "../kms-key";
+
+export interface ImageRepositoryProps {
+  /** The environment's naming convention in this region. */
+  readonly naming: Naming;
+  /** Repository name, e.g. `lma-production/loan`. */
+  readonly name: string;
+  /** Encrypts the image layers at rest. */
+  readonly kmsKey: KmsKey;
+  /**
+   * Days an image is kept after its push (SPEC: 90).
+   * @default 90
+   */
+  readonly retentionDays?: number;
+  /**
+   * Terraform refuses to destroy the repository (and the images running services pull).
+   * @default true
+   */
+  readonly preventDestroy?: boolean;
+}
+
+/**
+ * An ECR repository for one service: immutable tags (a release tag always means the same image),
+ * scan on push, KMS encryption, and a lifecycle that expires images 90 days after their push.
+ */
+export class ImageRepository extends Construct {
+  readonly repository: EcrRepository;
+
+  constructor(scope: Construct, id: string, props: ImageRepositoryProps) {
+    super(scope, id);
+    const retentionDays = props.retentionDays ?? 90;
+    this.repository = new EcrRepository(this, "repository", {
+      name: props.name,
+      imageTagMutability: "IMMUTABLE",
+      imageScanningConfiguration: { scanOnPush: true },
+      encryptionConfiguration: [{ encryptionType: "KMS", kmsKey: props.kmsKey.arn }],
+      forceDelete: false,
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
+    });
+    new EcrLifecyclePolicy(this, "lifecycle", {
+      repository: this.repository.name,
+      policy: JSON.stringify({
+        rules: [
+          {
+            rulePriority: 1,
+            description: `Expire images ${retentionDays} days after their push`,
+            selection: { tagStatus: "any", countType: "sinceImagePushed", countUnit: "days", countNumber: retentionDays },
+            action: { type: "expire" },
+          },
+        ],
+      }),
+    });
+  }
+
+  get arn(): string {
+    return this.repository.arn;
+  }
+
+  /** `<account>.dkr.ecr.<region>.amazonaws.com/<name>`, known at synthesis (no state needed). */
+  static uri(naming: Naming, name: string): string {
+    return `${naming.accountId}.dkr.ecr.${naming.region}.amazonaws.com/${name}`;
+  }
+}
+
+export interface RegistryReplicationProps {
+  readonly naming: Naming;
+  /** Regions that receive a copy of every image pushed under `repositoryPrefix`. */
+  readonly destinations: readonly AwsRegion[];
+  /** @default `lma-<environment>` (this environment's repositories only) */
+  readonly repositoryPrefix?: string;
+}
+
+/**
+ * The registry's replication configuration (one per registry and region, so only the primary
+ * region's stack declares it): images pushed in the primary are copied to the standby region,
+ * where that region's stack owns the namesake repositories (same names, its own KMS key), so
+ * the standby runs from local images while the primary region is down.
+ */
+export class RegistryReplication extends Construct {
+  readonly configuration: EcrReplicationConfiguration;
+
+  constructor(scope: Construct, id: string, props: RegistryReplicationProps) {
+    super(scope, id);
+    this.configuration = new EcrReplicationConfiguration(this, "configuration", {
+      replicationConfiguration: {
+        rule: [
+          {
+            destination: props.destinations.map((region) => ({ region, registryId: props.naming.accountId })),
+            repositoryFilter: [{ filter: props.repositoryPrefix ?? props.naming.prefix, filterType: "PREFIX_MATCH" }],
+          },
+        ],
+      },
+    });
+  }
+}

@@ -1,0 +1,307 @@
+import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Construct } from "constructs";
+import type { DatabaseConfig } from "../../environments/types";
+import { policyDocument, serviceTrustPolicy } from "../../lib/iam";
+import type { Naming } from "../../lib/naming";
+import { tagComponent } from "../../lib/tags";
+import type { KmsKey } from "../kms-key";
+import { LogGroup } from "../log-group";
+import type { GrantableRole } from "../s3/bucket";
+import type { Connections, IConnectable, SecurityGroup } from "../security-group";
+
+/** PostgreSQL logs RDS can export to CloudWatch Logs. */
+const LOG_EXPORTS = ["postgresql", "upgrade"] as const;
+
+/** RDS's own policy for the enhanced-monitoring agent (CloudWatch Logs `RDSOSMetrics` only). */
+const ENHANCED_MONITORING_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole";
+
+/** The primary of a cross-region replica, named by the convention in its own region. */
+export interface CrossRegionSource {
+  /** ARN of the source instance, e.g. `arn:aws:rds:us-east-1:<account>:db:lma-production-postgres`. */
+  readonly sourceArn: string;
+  /**
+   * Promote the replica to a standalone, writable primary (DR activation). Terraform removes
+   * `replicate_source_db`, which promotes it; Multi-AZ, backups and an RDS-managed master secret
+   * in this region are turned on with it. Promotion cannot be undone.
+   * @default false
+   */
+  readonly promote?: boolean;
+}
+
+export interface PostgresDatabaseProps {
+  readonly naming: Naming;
+  /** Sizes, storage, Multi-AZ, backups and replica count: the environment's `database` block. */
+  readonly config: DatabaseConfig;
+  /** Identifier suffix: the instance is `lma-<environment>-<name>`. @default "postgres" */
+  readonly name?: string;
+  /** The data subnets' DB subnet group (`Vpc.dbSubnetGroupName`). */
+  readonly subnetGroupName: string;
+  /** Bring-your-own security group (the SecurityGroupChain's `database`); exposed as `connections`. */
+  readonly securityGroup: SecurityGroup;
+  /** Encrypts storage, snapshots, replicas in this region and Performance Insights. */
+  readonly storageKey: KmsKey;
+  /** Encrypts the RDS-managed master-user secret in Secrets Manager. */
+  readonly secretsKey: KmsKey;
+  /** Encrypts the exported PostgreSQL and upgrade logs. */
+  readonly logsKey: KmsKey;
+  /** Days the exported logs are kept (the environment's `logRetentionDays`). */
+  readonly logRetentionDays: number;
+  /**
+   * Deletion protection on the instances and `prevent_destroy` on the primary.
+   * @default true (a ledger must be deleted on purpose, in two steps)
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * Skip the final snapshot when the instance is deleted. Only for disposable environments.
+   * @default false (deleting the database always leaves `<identifier>-final`)
+   */
+  readonly skipFinalSnapshot?: boolean;
+  /**
+   * Statements slower than this are logged with their text (`log_min_duration_statement`).
+   * @default 500 (well above the SLO's 50 ms p95, so only outliers are logged, not the workload)
+   */
+  readonly slowStatementMs?: number;
+  /**
+   * Extra parameters for the parameter group (name → value, applied immediately; static
+   * parameters must say `pending-reboot` through `staticParameters`).
+   * @default none
+   */
+  readonly parameters?: Readonly<Record<string, string>>;
+  /** Static parameters, applied at the next reboot. @default none */
+  readonly staticParameters?: Readonly<Record<string, string>>;
+  /**
+   * Enhanced monitoring granularity (seconds: 1, 5, 10, 15, 30 or 60).
+   * @default 15 (OS metrics fine enough to see a 1-minute CPU or I/O spike, at a small cost)
+   */
+  readonly monitoringIntervalSeconds?: 1 | 5 | 10 | 15 | 30 | 60;
+  /**
+   * Performance Insights retention in days (7 is free; 31–731 in months' steps cost extra).
+   * @default 7
+   */
+  readonly performanceInsightsRetentionDays?: number;
+  /** Daily backup window (UTC), before the maintenance window. @default "03:00-04:00" (night in the US and Europe) */
+  readonly backupWindow?: string;
+  /** Weekly maintenance window (UTC). @default "sun:04:30-sun:05:30" (the week's quietest hour) */
+  readonly maintenanceWindow?: string;
+  /** Initial database. @default "lma" */
+  readonly databaseName?: string;
+  /** Master user name; its password is generated and rotated by RDS in Secrets Manager. @default "lma_admin" */
+  readonly masterUsername?: string;
+  /**
+   * Make this instance a cross-region read replica of `sourceArn` (the DR region) instead of a
+   * primary. It has no in-region replicas and no master secret until promoted.
+   * @default a primary
+   */
+  readonly crossRegionSource?: CrossRegionSource;
+}
+
+/**
+ * PostgreSQL on RDS, primary or cross-region replica, with every control on: KMS storage and
+ * Performance Insights, an RDS-managed and rotated master secret (never in state), a parameter
+ * group that refuses plain-text connections and logs connections and slow statements, logs
+ * exported to KMS-encrypted log groups created before the instance (so RDS never creates them
+ * unencrypted), enhanced monitoring, IAM database authentication, backups with copy-tags, a
+ * final snapshot, deletion protection and `prevent_destroy`.
+ */
+export class PostgresDatabase extends Construct implements IConnectable {
+  readonly instance: DbInstance;
+  readonly readReplicas: readonly DbInstance[];
+  readonly parameterGroup: DbParameterGroup;
+  readonly monitoringRole: IamRole;
+  readonly connections: Connections;
+  /** The instance identifier, e.g. `lma-production-postgres`. */
+  readonly identifier: string;
+  private readonly naming: Naming;
+  private readonly isPrimary: boolean;
+
+  constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
+    super(scope, id);
+    tagComponent(this, "database");
+    const { naming, config } = props;
+    this.naming = naming;
+    this.connections = props.securityGroup.connections;
+    this.identifier = naming.name(props.name ?? "postgres");
+    const source = props.crossRegionSource;
+    const promoted = source?.promote ?? false;
+    const replicating = source !== undefined && !promoted;
+    this.isPrimary = source === undefined || promoted;
+    const deletionProtection = props.deletionProtection ?? true;
+    const major = config.engineVersion.split(".")[0]!;
+
+    this.parameterGroup = new DbParameterGroup(this, "parameters", {
+      name: naming.name(`postgres${major}`),
+      family: `postgres${major}`,
+      description: `TLS-only PostgreSQL ${major} with connection and slow-statement logging`,
+      parameter: [
+        ...Object.entries({
+          "rds.force_ssl": "1",
+          ssl_min_protocol_version: "TLSv1.2",
+          log_connections: "1",
+          log_disconnections: "1",
+          log_min_duration_statement: String(props.slowStatementMs ?? 500),
+          log_lock_waits: "1",
+          ...props.parameters,
+        }).map(([name, value]) => ({ name, value, applyMethod: "immediate" })),
+        ...Object.entries(props.staticParameters ?? {}).map(([name, value]) => ({ name, value, applyMethod: "pending-reboot" })),
+      ],
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    this.monitoringRole = new IamRole(this, "monitoring-role", {
+      name: naming.globalName(`${props.name ?? "postgres"}-monitoring`),
+      description: `Enhanced monitoring of ${this.identifier}`,
+      assumeRolePolicy: serviceTrustPolicy("monitoring.rds.amazonaws.com", naming.accountId),
+    });
+    new IamRolePolicyAttachment(this, "monitoring-policy", {
+      role: this.monitoringRole.name,
+      policyArn: ENHANCED_MONITORING_POLICY,
+    });
+
+    // Minor versions move only through configuration (dev → staging → production) when one is
+    // pinned; a bare major ("16") lets RDS apply minor upgrades in the maintenance window.
+    const pinnedMinor = config.engineVersion.includes(".");
+    const common = {
+      instanceClass: config.instanceClass,
+      storageType: config.storageType,
+      iops: config.iops,
+      maxAllocatedStorage: config.maxAllocatedStorageGiB > config.allocatedStorageGiB ? config.maxAllocatedStorageGiB : undefined,
+      parameterGroupName: this.parameterGroup.name,
+      vpcSecurityGroupIds: [props.securityGroup.id],
+      publiclyAccessible: false,
+      port: 5432,
+      iamDatabaseAuthenticationEnabled: true,
+      performanceInsightsEnabled: true,
+      performanceInsightsKmsKeyId: props.storageKey.arn,
+      performanceInsightsRetentionPeriod: props.performanceInsightsRetentionDays ?? 7,
+      monitoringInterval: props.monitoringIntervalSeconds ?? 15,
+      monitoringRoleArn: this.monitoringRole.arn,
+      enabledCloudwatchLogsExports: [...LOG_EXPORTS],
+      copyTagsToSnapshot: true,
+      autoMinorVersionUpgrade: !pinnedMinor,
+      allowMajorVersionUpgrade: false,
+      applyImmediately: false,
+      caCertIdentifier: "rds-ca-rsa2048-g1",
+      maintenanceWindow: props.maintenanceWindow ?? "sun:04:30-sun:05:30",
+      deletionProtection,
+    };
+
+    const primaryLogs = this.logGroups("logs", this.identifier, props);
+    this.instance = new DbInstance(this, "instance", {
+      ...common,
+      identifier: this.identifier,
+      ...(replicating
+        ? {
+            // Engine, version, storage size, database and user come from the source.
+            replicateSourceDb: source!.sourceArn,
+            multiAz: false,
+            backupRetentionPeriod: 0,
+          }
+        : {
+            replicateSourceDb: undefined,
+            engine: source ? undefined : "postgres",
+            engineVersion: source ? undefined : config.engineVersion,
+            allocatedStorage: source ? undefined : config.allocatedStorageGiB,
+            dbName: source ? undefined : (props.databaseName ?? "lma"),
+            username: source ? undefined : (props.masterUsername ?? "lma_admin"),
+            manageMasterUserPassword: true,
+            masterUserSecretKmsKeyId: props.secretsKey.arn,
+            multiAz: config.multiAz,
+            backupRetentionPeriod: config.backupRetentionDays,
+            backupWindow: props.backupWindow ?? "03:00-04:00",
+          }),
+      // A cross-region replica must name this region's key; in-region the key is set once.
+      storageEncrypted: true,
+      kmsKeyId: props.storageKey.arn,
+      dbSubnetGroupName: props.subnetGroupName,
+      // Automated backups outlive the instance for their retention: a mistaken delete is recoverable.
+      deleteAutomatedBackups: false,
+      skipFinalSnapshot: props.skipFinalSnapshot ?? false,
+      finalSnapshotIdentifier: props.skipFinalSnapshot ? undefined : `${this.identifier}-final`,
+      dependsOn: primaryLogs.map((group) => group.resource),
+      lifecycle: { preventDestroy: deletionProtection },
+    });
+
+    const replicaCount = this.isPrimary && source === undefined ? config.readReplicas : 0;
+    this.readReplicas = Array.from({ length: replicaCount }, (_, index) => {
+      const identifier = `${this.identifier}-replica-${index + 1}`;
+      return new DbInstance(this, `replica-${index + 1}`, {
+        ...common,
+        identifier,
+        replicateSourceDb: this.instance.identifier,
+        multiAz: false,
+        backupRetentionPeriod: 0,
+        // A replica holds no data of its own: it is rebuilt from the primary, never snapshotted.
+        skipFinalSnapshot: true,
+        // Rebuildable from the primary in minutes, so reducing `readReplicas` needs no second step.
+        deletionProtection: false,
+        dependsOn: this.logGroups(`replica-${index + 1}-logs`, identifier, props).map((group) => group.resource),
+      });
+    });
+  }
+
+  /** `host:port` of the writer. */
+  get endpoint(): string {
+    return this.instance.endpoint;
+  }
+
+  get address(): string {
+    return this.instance.address;
+  }
+
+  get port(): number {
+    return this.instance.port;
+  }
+
+  /** ARN of the RDS-managed master-user secret (absent on an unpromoted cross-region replica). */
+  get masterSecretArn(): string {
+    if (!this.isPrimary) throw new Error(`${this.identifier} is a replica: its master secret lives with the source`);
+    return this.instance.masterUserSecret.get(0).secretArn;
+  }
+
+  /** Reader endpoints of the in-region replicas. */
+  get readerAddresses(): string[] {
+    return this.readReplicas.map((replica) => replica.address);
+  }
+
+  /**
+   * Lets `role` connect as database user `dbUser` with an IAM authentication token
+   * (`rds-db:connect` on that user of the writer and of every replica, nothing else). The user
+   * must exist in PostgreSQL with `GRANT rds_iam TO <dbUser>`.
+   */
+  grantConnect(role: GrantableRole, dbUser: string): IamRolePolicy {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(dbUser)) throw new Error(`"${dbUser}" is not a PostgreSQL user name`);
+    const id = `connect-${dbUser}-${role.node.addr}`;
+    const existing = this.node.tryFindChild(id);
+    if (existing) return existing as IamRolePolicy;
+    const instances = [this.instance, ...this.readReplicas];
+    return new IamRolePolicy(this, id, {
+      name: `rds-connect-${dbUser}`.replace(/_/g, "-"),
+      role: role.name,
+      policy: policyDocument([
+        {
+          Sid: "ConnectWithIamToken",
+          Effect: "Allow",
+          Action: "rds-db:connect",
+          Resource: instances.map((instance) => this.naming.arn("rds-db", `dbuser:${instance.resourceId}/${dbUser}`)),
+        },
+      ]),
+    });
+  }
+
+  /** The KMS-encrypted groups RDS exports into; created first so RDS never makes them itself. */
+  private logGroups(id: string, identifier: string, props: PostgresDatabaseProps): LogGroup[] {
+    return LOG_EXPORTS.map(
+      (log) =>
+        new LogGroup(this, `${id}-${log}`, {
+          naming: props.naming,
+          name: `/aws/rds/instance/${identifier}/${log}`,
+          kmsKey: props.logsKey,
+          retentionInDays: props.logRetentionDays,
+        }),
+    );
+  }
+}

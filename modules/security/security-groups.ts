@@ -1,0 +1,146 @@
+import { Construct } from "constructs";
+import type { ServiceConfig } from "../../environments/types";
+import type { Naming } from "../../lib/naming";
+import { tagComponent } from "../../lib/tags";
+import { Port, SecurityGroup } from "../security-group";
+import type { Vpc } from "../vpc";
+
+/** Ports of the chain. */
+export const PORTS = {
+  https: 443,
+  httpRedirect: 80,
+  serviceDefault: 8080,
+  postgres: 5432,
+  redis: 6379,
+  opensearch: 443,
+  amqps: 5671,
+  rabbitmqConsole: 443,
+} as const;
+
+const ANYWHERE = "0.0.0.0/0";
+
+/**
+ * Who may send HTTPS to the internet (through NAT). A service does when it holds third-party
+ * credentials (`secrets` in the catalogue): each secret is the key of a partner API it calls
+ * (credit bureau, e-signature, market data, identity provider, e-mail and SMS providers).
+ * Lambda functions do too (the e-mail notifier calls the e-mail provider). Nothing else does.
+ * `lib/policy-checks.ts` accepts 0.0.0.0/0 egress only for the groups this returns, on 443.
+ */
+export function internetEgressGroupNames(naming: Naming, services: readonly ServiceConfig[]): string[] {
+  return [
+    ...services.filter((service) => (service.secrets ?? []).length > 0).map((service) => naming.name(`svc-${service.name}`)),
+    naming.name("functions"),
+  ];
+}
+
+export interface SecurityGroupChainProps {
+  readonly naming: Naming;
+  readonly vpc: Vpc;
+  /** The service catalogue: one group per service, its port and its `uses` drive the rules. */
+  readonly services: readonly ServiceConfig[];
+  /**
+   * Services that use the queue may also reach the RabbitMQ management API/console on 443
+   * (queue and binding administration by the services' own tooling).
+   * @default true
+   */
+  readonly messagingConsoleAccess?: boolean;
+  /**
+   * Tasks and functions may send HTTPS to addresses inside the VPC, which GuardDuty Runtime
+   * Monitoring needs: its agent reports to a VPC endpoint that GuardDuty creates with its own
+   * security group, so no group reference is possible. The targets' ingress rules still decide.
+   * @default true (detection.ts turns on Runtime Monitoring for Fargate)
+   */
+  readonly runtimeMonitoringEgress?: boolean;
+}
+
+/**
+ * The platform's security groups as one chain: internet → ALB (443, and 80 only to redirect) →
+ * each service on its container port → the data stores each service `uses`, on their ports.
+ * Every rule is its own resource with a description; data stores have no egress at all; the
+ * services reach AWS APIs through the VPC endpoints and S3's gateway, and only services with
+ * partner APIs reach the internet, on 443. Later modules attach resources to these groups and
+ * add rules through `connections` (e.g. `chain.database.connections.allowDefaultPortFrom(x)`).
+ */
+export class SecurityGroupChain extends Construct {
+  readonly alb: SecurityGroup;
+  /** One group per service, by service name. */
+  readonly services: Readonly<Record<string, SecurityGroup>>;
+  readonly database: SecurityGroup;
+  readonly cache: SecurityGroup;
+  readonly search: SecurityGroup;
+  readonly messaging: SecurityGroup;
+  /** Lambda functions in the VPC. */
+  readonly functions: SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: SecurityGroupChainProps) {
+    super(scope, id);
+    tagComponent(this, "security");
+    const { naming, vpc } = props;
+    const group = (name: string, description: string, port?: number) =>
+      new SecurityGroup(this, name, {
+        naming,
+        name,
+        description,
+        vpcId: vpc.vpcId,
+        defaultPort: port === undefined ? undefined : Port.tcp(port),
+      });
+
+    this.alb = group("alb", "Internet-facing ALB: HTTPS, and HTTP only to redirect to HTTPS", PORTS.https);
+    this.alb.connections.allowFromAnyIpv4(Port.tcp(PORTS.https), "HTTPS from the internet");
+    this.alb.connections.allowFromAnyIpv4(Port.tcp(PORTS.httpRedirect), "HTTP from the internet, answered only with a redirect to HTTPS");
+
+    this.database = group("database", "RDS PostgreSQL: from the services that use it", PORTS.postgres);
+    this.cache = group("cache", "ElastiCache Redis: from the services that use it", PORTS.redis);
+    this.search = group("search", "OpenSearch (HTTPS): from the services that use it", PORTS.opensearch);
+    this.messaging = group("messaging", "Amazon MQ RabbitMQ (AMQPS, console): from the services that use it", PORTS.amqps);
+    this.functions = group("functions", "Lambda functions in the VPC");
+
+    const internetEgress = new Set(internetEgressGroupNames(naming, props.services));
+    const services: Record<string, SecurityGroup> = {};
+    for (const service of props.services) {
+      const port = service.containerPort ?? PORTS.serviceDefault;
+      const serviceGroup = group(`svc-${service.name}`, `The ${service.name} service's tasks`, port);
+      serviceGroup.connections.allowDefaultPortFrom(this.alb, `ALB to ${service.name} tasks on ${port} (traffic and health checks)`);
+      const uses = new Set(service.uses ?? []);
+      if (uses.has("database")) this.database.connections.allowDefaultPortFrom(serviceGroup);
+      if (uses.has("cache")) this.cache.connections.allowDefaultPortFrom(serviceGroup);
+      if (uses.has("search")) this.search.connections.allowDefaultPortFrom(serviceGroup);
+      if (uses.has("queue")) {
+        this.messaging.connections.allowDefaultPortFrom(serviceGroup);
+        if (props.messagingConsoleAccess ?? true) {
+          this.messaging.connections.allowFrom(
+            serviceGroup,
+            Port.tcp(PORTS.rabbitmqConsole),
+            `${service.name} to the RabbitMQ management API on ${PORTS.rabbitmqConsole}`,
+          );
+        }
+      }
+      this.allowAwsApis(serviceGroup, props);
+      if (internetEgress.has(naming.name(`svc-${service.name}`))) {
+        serviceGroup.connections.allowToCidr(ANYWHERE, Port.tcp(PORTS.https), `${service.name} to its partner APIs over HTTPS (through NAT)`);
+      }
+      services[service.name] = serviceGroup;
+    }
+    this.services = services;
+
+    this.allowAwsApis(this.functions, props);
+    this.functions.connections.allowToCidr(ANYWHERE, Port.tcp(PORTS.https), "Functions to partner APIs over HTTPS (through NAT)");
+  }
+
+  /** The service's group; throws for a service the catalogue does not have. */
+  service(name: string): SecurityGroup {
+    const found = this.services[name];
+    if (!found) throw new Error(`no security group for service "${name}"`);
+    return found;
+  }
+
+  /** Interface endpoints (ECR, Logs, Secrets Manager, KMS, STS) and S3 through its gateway (image layers, documents). */
+  private allowAwsApis(source: SecurityGroup, props: SecurityGroupChainProps): void {
+    const { vpc } = props;
+    vpc.endpointSecurityGroup.connections.allowDefaultPortFrom(source);
+    source.connections.allowToPrefixList("s3", vpc.gatewayEndpointPrefixListIds.s3, Port.tcp(PORTS.https), "S3 through the gateway endpoint");
+    if (props.runtimeMonitoringEgress ?? true) {
+      source.connections.allowToCidr(vpc.cidr, Port.tcp(PORTS.https), "HTTPS inside the VPC (GuardDuty Runtime Monitoring endpoint)");
+    }
+  }
+}
