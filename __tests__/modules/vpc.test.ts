@@ -99,10 +99,10 @@ describe("a production network in detail", () => {
     for (const gateway of gateways) expect(gateway.route_table_ids).toHaveLength(4); // 3 app + 1 data
   });
 
-  it("has private interface endpoints for ECR, Logs, Secrets Manager, KMS and STS with their own security group", () => {
+  it("has private interface endpoints for ECR, Logs, Secrets Manager, KMS, STS, X-Ray and ECS Exec with their own security group", () => {
     const interfaces = listOf(json, "aws_vpc_endpoint").filter((endpoint) => endpoint.vpc_endpoint_type === "Interface");
     expect(interfaces.map((endpoint) => endpoint.service_name).sort()).toEqual(
-      ["ecr.api", "ecr.dkr", "kms", "logs", "secretsmanager", "sts"].map((s) => `com.amazonaws.us-east-1.${s}`),
+      ["ecr.api", "ecr.dkr", "kms", "logs", "secretsmanager", "ssmmessages", "sts", "xray"].map((s) => `com.amazonaws.us-east-1.${s}`),
     );
     for (const endpoint of interfaces) {
       expect(endpoint).toMatchObject({ private_dns_enabled: true, subnet_ids: expect.any(Array) });

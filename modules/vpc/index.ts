@@ -48,12 +48,13 @@ export interface VpcProps {
   readonly flowLogs: FlowLogDestination;
   /**
    * Interface endpoints in the app subnets, so tasks reach AWS APIs without the internet.
-   * @default ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "kms", "sts"]
+   * @default ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "kms", "sts", "xray", "ssmmessages"]
    */
   readonly interfaceEndpoints?: readonly string[];
 }
 
-const DEFAULT_INTERFACE_ENDPOINTS = ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "kms", "sts"];
+/** Pull images, log, read secrets, decrypt, assume roles, send traces and open ECS Exec sessions privately. */
+const DEFAULT_INTERFACE_ENDPOINTS = ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "kms", "sts", "xray", "ssmmessages"];
 const GATEWAY_ENDPOINTS = ["s3", "dynamodb"] as const;
 const ANYWHERE = "0.0.0.0/0";
 /** Return traffic to connections opened from inside (NAT, endpoints, clients) uses these ports. */
