@@ -1,4 +1,3 @@
-import type { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { TerraformOutput, Token } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig, RegionConfig } from "../environments/types";
@@ -126,8 +125,7 @@ export class RegionalStack extends AwsStack {
         subnetIds: this.network.subnetIds.data,
         securityGroup: this.securityGroups.search,
         storageKey: keys.data,
-        // IAM is global: one stack per account creates OpenSearch's service-linked role.
-        createServiceLinkedRole: true,
+        // The account's OpenSearch service-linked role comes from the bootstrap stack.
       });
       this.messaging = new RabbitMqBroker(this, "messaging", {
         naming,
@@ -158,7 +156,7 @@ export class RegionalStack extends AwsStack {
     const dns = environment.dns;
     const edge = edgeNames(dns.zoneName);
     // ELB and CloudFront check at creation that they may write to the logs bucket.
-    const logsBucketPolicy = this.storage.logs.node.tryFindChild("policy") as S3BucketPolicy | undefined;
+    const logsBucketPolicy = this.storage.logs.policy;
     const broker = this.messaging;
     // Endpoints (not secrets) of the data stores a service `uses`, as plain environment variables.
     const serviceEnvironment = (uses: ReadonlySet<string>, service: string): Record<string, string> => ({
@@ -194,7 +192,7 @@ export class RegionalStack extends AwsStack {
       // The baseline's execution role already names these services' repositories, logs and secrets.
       grantExecutionRole: false,
       certificateArn: apiCertificate.certificateArn,
-      accessLogs: { bucket: this.storage.logs.name, prefix: LOG_PREFIXES.alb, dependsOn: logsBucketPolicy ? [logsBucketPolicy] : [] },
+      accessLogs: { bucket: this.storage.logs.name, prefix: LOG_PREFIXES.alb, dependsOn: [logsBucketPolicy] },
       webAclArn: this.security.regionalWebAclArn,
       // Each queue-scaled service consumes the RabbitMQ queue named after it on the default vhost;
       // the standby has no broker, so its services scale on CPU and requests only.

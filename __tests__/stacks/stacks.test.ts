@@ -66,8 +66,10 @@ describe("the bootstrap stack", () => {
     expect(json.terraform.backend).toEqual({ local: { path: "terraform.lma-production-bootstrap.tfstate" } });
   });
 
-  it("creates a state bucket and lock table in every region of the environment", () => {
+  it("creates a state bucket, lock table and artifact bucket in every region of the environment", () => {
     expect(listOf(json, "aws_s3_bucket").map((bucket) => bucket.bucket).sort()).toEqual([
+      "lma-production-artifacts-eu-west-1-400000000003",
+      "lma-production-artifacts-us-east-1-400000000003",
       "lma-production-tfstate-eu-west-1-400000000003",
       "lma-production-tfstate-us-east-1-400000000003",
     ]);
@@ -104,12 +106,22 @@ describe("the bootstrap stack", () => {
       expect(block).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
     }
     for (const key of listOf(json, "aws_kms_key")) expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
-    for (const lifecycle of listOf(json, "aws_s3_bucket_lifecycle_configuration")) {
+    const lifecycles = Object.entries(json.resource.aws_s3_bucket_lifecycle_configuration!);
+    expect(lifecycles).toHaveLength(4);
+    for (const [name, lifecycle] of lifecycles) {
+      const days = name.includes("artifacts") ? 180 : 90;
       expect(lifecycle.rule).toContainEqual(
-        expect.objectContaining({ noncurrent_version_expiration: [{ noncurrent_days: 90 }], status: "Enabled" }),
+        expect.objectContaining({ noncurrent_version_expiration: [{ noncurrent_days: days }], status: "Enabled" }),
       );
     }
     for (const bucket of listOf(json, "aws_s3_bucket")) expect(bucket).toMatchObject({ lifecycle: { prevent_destroy: true }, force_destroy: false });
+  });
+
+  it("creates the account's OpenSearch service-linked role once", () => {
+    expect(listOf(json, "aws_iam_service_linked_role")).toEqual([
+      expect.objectContaining({ aws_service_name: "opensearchservice.amazonaws.com" }),
+    ]);
+    expect(listOf(synthBootstrap(ENVIRONMENTS.dev).json, "aws_iam_service_linked_role")).toHaveLength(1);
   });
 
   it("denies every request that is not TLS 1.2 or better", () => {

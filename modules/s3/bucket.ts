@@ -71,6 +71,8 @@ export class SecureBucket extends Construct {
   readonly kmsKey?: KmsKey;
   /** Versioning must exist before replication (source and destination) can be configured. */
   readonly versioning: S3BucketVersioningA;
+  /** The bucket's single policy; log-delivery services check it at creation, so depend on it. */
+  readonly policy: S3BucketPolicy;
   /** The component name given in the props, e.g. `documents`. */
   readonly component: string;
   private readonly naming: Naming;
@@ -189,7 +191,7 @@ export class SecureBucket extends Construct {
         },
       );
     }
-    new S3BucketPolicy(this, "policy", {
+    this.policy = new S3BucketPolicy(this, "policy", {
       bucket,
       policy: Lazy.stringValue({ produce: () => policyDocument(this.policyStatements) }),
       // S3 rejects a policy while a public-access change is in flight on the same bucket.

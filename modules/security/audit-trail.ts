@@ -1,5 +1,4 @@
 import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
-import type { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { Construct } from "constructs";
 import { serviceTrustPolicy } from "../../lib/iam";
 import type { Naming } from "../../lib/naming";
@@ -105,7 +104,6 @@ export class AuditTrail extends Construct {
       ],
     });
 
-    const bucketPolicy = bucket.node.tryFindChild("policy") as S3BucketPolicy | undefined;
     this.trail = new Cloudtrail(this, "cloudtrail", {
       name: trailName,
       s3BucketName: bucket.name,
@@ -133,7 +131,7 @@ export class AuditTrail extends Construct {
           : []),
       ],
       // CloudTrail checks its bucket permissions and role when the trail is created.
-      dependsOn: [deliveryRole.policy, ...(bucketPolicy ? [bucketPolicy] : [])],
+      dependsOn: [deliveryRole.policy, bucket.policy],
     });
   }
 }

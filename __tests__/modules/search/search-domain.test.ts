@@ -81,8 +81,8 @@ describe("production's OpenSearch domain", () => {
     expect(primary.output?.search_endpoint?.value).toBe(ref("aws_opensearch_domain", logical, "endpoint"));
   });
 
-  it("creates OpenSearch's service-linked role once, in the primary stack only", () => {
-    expect(only(primary, "aws_iam_service_linked_role")[1].aws_service_name).toBe("opensearchservice.amazonaws.com");
+  it("leaves OpenSearch's service-linked role to the bootstrap stack (IAM is global), and has no domain in the standby", () => {
+    expect(listOf(primary, "aws_iam_service_linked_role")).toEqual([]);
     expect(listOf(standby, "aws_iam_service_linked_role")).toEqual([]);
     expect(listOf(standby, "aws_opensearch_domain")).toEqual([]);
   });

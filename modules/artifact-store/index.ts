@@ -1,0 +1,43 @@
+import { Construct } from "constructs";
+import type { Naming } from "../../lib/naming";
+import { tagComponent } from "../../lib/tags";
+import { KmsKey } from "../kms-key";
+import { SecureBucket } from "../s3/bucket";
+
+export interface ArtifactStoreProps {
+  readonly naming: Naming;
+  /**
+   * Days a replaced artifact version is kept, so a rollback to the previous release still works.
+   * @default 180
+   */
+  readonly noncurrentVersionExpirationDays?: number;
+}
+
+/**
+ * `lma-<env>-artifacts-<region>-<account>`: the release pipeline uploads Lambda packages here as
+ * `lambda/<function>/<version>.zip`, and the regional stacks deploy the version pinned in
+ * environments/releases.json. It lives in the bootstrap stack because it must exist before any
+ * regional stack references an artifact in it.
+ */
+export class ArtifactStore extends Construct {
+  readonly bucket: SecureBucket;
+  readonly kmsKey: KmsKey;
+
+  constructor(scope: Construct, id: string, props: ArtifactStoreProps) {
+    super(scope, id);
+    tagComponent(this, "release-artifacts");
+    const { naming } = props;
+    this.kmsKey = new KmsKey(this, "key", {
+      naming,
+      alias: "artifacts",
+      description: `Release artifacts of ${naming.prefix} in ${naming.region}`,
+    });
+    this.bucket = new SecureBucket(this, "bucket", {
+      naming,
+      component: "artifacts",
+      kmsKey: this.kmsKey,
+      noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays ?? 180,
+      preventDestroy: true,
+    });
+  }
+}
