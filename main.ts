@@ -2,6 +2,7 @@ import { App } from "cdktf";
 import { loadEnvironments } from "./environments";
 import { ConfigValidationError } from "./environments/validate";
 import { readAppContext } from "./lib/app-context";
+import { skipTokenStackTraces } from "./lib/fast-synth";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
 import { RegionalStack } from "./stacks/regional-stack";
 
@@ -13,7 +14,8 @@ import { RegionalStack } from "./stacks/regional-stack";
 export function buildApp(options: { outdir?: string } = {}): App {
   const { context, issues } = readAppContext();
   const environments = loadEnvironments(context, undefined, issues);
-  const app = new App({ outdir: options.outdir, skipValidation: false });
+  // Stack traces in construct metadata are for debugging cdktf itself; they cost time and bytes.
+  const app = new App({ outdir: options.outdir, stackTraces: false });
   for (const { config } of environments) {
     new BootstrapStack(app, config);
     for (const region of config.regions) new RegionalStack(app, config, region);
@@ -22,6 +24,7 @@ export function buildApp(options: { outdir?: string } = {}): App {
 }
 
 if (require.main === module) {
+  skipTokenStackTraces();
   try {
     buildApp().synth();
   } catch (error) {

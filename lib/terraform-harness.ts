@@ -887,7 +887,11 @@ export interface LoadPlansOptions extends Omit<RunStacksOptions, "outdir" | "wor
 let synthCache: SynthResult | undefined;
 let plansCache: Promise<PlanSet> | undefined;
 
-/** Synthesizes the app once per process into a temp dir (or returns the given outdir). */
+/**
+ * Synthesizes the app once per process into a temp dir (or returns the given outdir). The caller
+ * removes the dir when done (`fs.rmSync(result.outdir, …)` in an `afterAll`): a `process` exit
+ * handler registered from a jest test file was tried and does not run.
+ */
 export function synthesizeOnce(opts: { outdir?: string; timeoutMs?: number } = {}): SynthResult {
   if (opts.outdir) return { outdir: path.resolve(REPO_ROOT, opts.outdir), seconds: 0, output: "" };
   synthCache ??= synthesizeApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "lma-synth-")), timeoutMs: opts.timeoutMs });

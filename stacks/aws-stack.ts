@@ -34,6 +34,8 @@ export abstract class AwsStack extends TerraformStack {
     this.naming = new Naming(props.environment.name, props.region, props.environment.accountId);
     this.provider = this.awsProvider(props.region);
     this.regionProviders.set(props.region, this.provider);
+    // S3-native state locking needs 1.10; Terraform enforces this itself at init.
+    this.addOverride("terraform.required_version", ">= 1.10.0");
 
     if (props.backend === "local") {
       new LocalBackend(this, { path: `terraform.${id}.tfstate` });
@@ -52,6 +54,15 @@ export abstract class AwsStack extends TerraformStack {
     // S3-native locking (Terraform ≥ 1.10); cdktf 0.21's S3Backend has no typed field for it.
     this.addOverride("terraform.backend.s3.use_lockfile", true);
   }
+
+  /**
+   * cdktf's prepare pass resolves every element one extra time, only to turn references between
+   * stacks into `terraform_remote_state` lookups. AWS stacks must not have any (each plans alone,
+   * offline; links come from the naming convention), so the pass is skipped: it is half of
+   * synthesis. Every stack always has a backend, the other thing the pass ensures. A reference to
+   * another stack's resource would show up as an undeclared resource in `terraform validate`.
+   */
+  override prepareStack(): void {}
 
   get deployRoleArn(): string {
     return `arn:aws:iam::${this.environment.accountId}:role/${this.environment.deployRoleName}`;

@@ -146,12 +146,9 @@ if (!terraform) {
     });
 
     afterAll(() => {
-      if (!plans) return;
-      if (process.env.LMA_KEEP_TF_WORK) {
-        console.info(`Kept synthesis in ${plans.outdir} and work dirs in ${plans.workRoot}`);
-        return;
-      }
-      for (const dir of [plans.workRoot, plans.outdir]) fs.rmSync(dir, { recursive: true, force: true });
+      const dirs = [synth!.outdir, ...(plans ? [plans.workRoot] : [])];
+      if (process.env.LMA_KEEP_TF_WORK) console.info(`Kept ${dirs.join(" and ")}`);
+      else for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
     });
 
     describe("the app", () => {

@@ -4,6 +4,7 @@ import { MqBroker } from "@cdktf/provider-aws/lib/mq-broker";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { DataResource, Fn } from "cdktf";
+import { withoutSynthTimeTerraformVersionCheck } from "../../lib/fast-synth";
 import { Construct } from "constructs";
 import type { MessagingConfig } from "../../environments/types";
 import { policyDocument } from "../../lib/iam";
@@ -65,11 +66,11 @@ export class RabbitMqBroker extends Construct implements IConnectable {
     const username = props.adminUsername ?? "lma_admin";
     const cluster = config.deploymentMode === "CLUSTER_MULTI_AZ";
 
-    const generated = new DataResource(this, "admin-password", {
+    const generated = withoutSynthTimeTerraformVersionCheck(new DataResource(this, "admin-password", {
       input: { value: `${Fn.replace(Fn.uuid(), "-", "")}${Fn.replace(Fn.uuid(), "-", "")}` },
       // Generated once: later plans evaluate uuid() again, and this keeps the first value.
       lifecycle: { ignoreChanges: ["input"] },
-    });
+    }));
     const password: string = generated.output.lookup("value");
 
     this.adminSecret = new SecretsmanagerSecret(this, "admin-secret", {

@@ -1,0 +1,32 @@
+import type { IConstruct, IValidation } from "constructs";
+
+/**
+ * cdktf captures a full, unlimited stack trace for every token it creates (thousands per stack),
+ * only to say where a token came from if it later fails to resolve; capturing and formatting them
+ * is about a third of synthesis. cdktf captures into a plain `{ stack: "" }` object, never into
+ * an `Error`: for exactly those, the capture is skipped (cdktf then records an empty trace). Real
+ * errors keep their traces. The only loss is the "token created at" hint in a resolution error.
+ * Call it from an entry point (main.ts), never from a library module.
+ */
+export function skipTokenStackTraces(): void {
+  const capture = Error.captureStackTrace;
+  Error.captureStackTrace = (target: object, constructorOpt?: Function): void => {
+    if (!(target instanceof Error) && (target as { stack?: unknown }).stack === "") return;
+    capture(target, constructorOpt);
+  };
+}
+
+/**
+ * Some cdktf constructs (e.g. `terraform_data`) run `terraform version` during synthesis to check
+ * the binary is recent enough. That makes synthesis need a terraform binary and costs a process
+ * per construct; every stack declares `required_version` instead (stacks/aws-stack.ts), which
+ * Terraform enforces itself at init. This removes that check from `construct`.
+ */
+export function withoutSynthTimeTerraformVersionCheck<T extends IConstruct>(construct: T): T {
+  const validations = (construct.node as unknown as { _validations?: IValidation[] })._validations;
+  if (validations) {
+    const kept = validations.filter((validation) => validation.constructor.name !== "ValidateTerraformVersion");
+    validations.splice(0, validations.length, ...kept);
+  }
+  return construct;
+}
