@@ -1,70 +1,27 @@
 /**
  * Offline plan proof of the compute and edge resources (modules/ecs, modules/edge): what
  * Terraform with the real AWS provider plans for production's primary region (blue/green,
- * CloudFront, failover) and for dev (rolling, off-hours). Plans only these two stacks; the full
- * proof of every stack is stacks.test.ts. Skipped without a terraform binary, except in CI.
+ * CloudFront, failover) and for dev (rolling, off-hours). The proof of every stack is
+ * stacks.test.ts; plans come from the global setup's run (see plan-suite.ts).
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import {
   actionsSummary,
   findResource,
   findResources,
-  findTerraform,
   type PlanJson,
   type PlannedResource,
-  runStacks,
-  type StackOutcome,
-  synthesizeOnce,
 } from "../../lib/terraform-harness";
-
-jest.setTimeout(10 * 60_000);
+import { planSuite } from "./plan-suite";
 
 const PRODUCTION = "lma-production-us-east-1";
 const DEV = "lma-dev-us-east-1";
-const terraform = findTerraform();
-const inCI = process.env.CI === "true";
-
-let outcomes: Map<string, StackOutcome>;
-let workRoot: string;
-
-function planOf(stack: string): PlanJson {
-  const outcome = outcomes.get(stack);
-  if (!outcome) throw new Error(`${stack} was not planned`);
-  if (!outcome.ok) throw outcome.error;
-  if (!outcome.result.plan) throw new Error(`${stack} has no plan`);
-  return outcome.result.plan;
-}
-
 const values = (resource: PlannedResource | undefined) => {
   if (!resource) throw new Error("resource not planned");
   return resource.values as Record<string, any>;
 };
 const named = (plan: PlanJson, type: string, name: string) => values(findResource(plan, type, (r) => (r.values as any).name === name));
 
-if (!terraform) {
-  if (inCI) {
-    it("has a terraform binary in CI", () => {
-      throw new Error("The compute/edge plan proof needs terraform in the CI image.");
-    });
-  } else {
-    console.warn("Skipping the compute/edge plan proof: no terraform binary.");
-    it.skip("needs terraform", () => undefined);
-  }
-} else {
-  beforeAll(async () => {
-    const synth = synthesizeOnce({ timeoutMs: 180_000 });
-    workRoot = fs.mkdtempSync(path.join(os.tmpdir(), "lma-tfwork-compute-"));
-    const results = await runStacks([PRODUCTION, DEV], { outdir: synth.outdir, workRoot, concurrency: 2 });
-    outcomes = new Map(results.map((outcome) => [outcome.stack, outcome]));
-  });
-
-  afterAll(() => {
-    if (!workRoot || process.env.LMA_KEEP_TF_WORK) return;
-    fs.rmSync(workRoot, { recursive: true, force: true });
-  });
-
+planSuite("compute and edge plans", [PRODUCTION, DEV], (planOf) => {
   describe(`${PRODUCTION} plan`, () => {
     it("creates only", () => {
       expect(actionsSummary(planOf(PRODUCTION))).toEqual(expect.objectContaining({ delete: 0, replace: 0, update: 0 }));
@@ -183,4 +140,4 @@ if (!terraform) {
       expect(record.set_identifier).toBeNull();
     });
   });
-}
+});

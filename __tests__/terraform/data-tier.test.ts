@@ -1,37 +1,21 @@
 /**
  * Plan proof of the data tier (issue 4): what Terraform itself plans, with the real AWS provider,
- * for the database, the cache and the buckets of production (both regions) and dev. The stacks are
- * synthesized once and only these three are planned, so this file adds about half a minute.
+ * for the database, the cache and the buckets of production (both regions) and dev (plans from the
+ * global setup's run; see plan-suite.ts).
  */
 import {
   configuredResources,
   expressionReferences,
   findResource,
   findResources,
-  findTerraform,
   type PlanJson,
   type PlannedResource,
-  runStacks,
-  type StackOutcome,
-  synthesizeOnce,
 } from "../../lib/terraform-harness";
-
-jest.setTimeout(10 * 60_000);
+import { planSuite } from "./plan-suite";
 
 const STACKS = { production: "lma-production-us-east-1", standby: "lma-production-eu-west-1", dev: "lma-dev-us-east-1" } as const;
 const PRODUCTION_ACCOUNT = "400000000003";
 const DEV_ACCOUNT = "400000000001";
-
-const terraform = findTerraform();
-const outcomes = new Map<string, StackOutcome>();
-
-function planOf(stack: string): PlanJson {
-  const outcome = outcomes.get(stack);
-  if (!outcome) throw new Error(`${stack} was not planned`);
-  if (!outcome.ok) throw outcome.error;
-  if (!outcome.result.plan) throw new Error(`${stack} has no plan`);
-  return outcome.result.plan;
-}
 
 function one(plan: PlanJson, type: string, predicate: (values: Record<string, any>) => boolean): Record<string, any> {
   const found = findResources(plan, type, (resource: PlannedResource) => predicate(resource.values as Record<string, any>));
@@ -53,24 +37,7 @@ function ofBucket(plan: PlanJson, type: string, name: string): Record<string, an
   return planned.values as Record<string, any>;
 }
 
-if (!terraform) {
-  if (process.env.CI === "true") {
-    it("has a terraform binary in CI", () => {
-      throw new Error("The data-tier plan proof needs a terraform binary");
-    });
-  } else {
-    console.warn("Skipping the data-tier plan proof: no terraform binary.");
-    describe.skip("data tier plans", () => it("needs terraform", () => undefined));
-  }
-} else {
-  describe("data tier plans", () => {
-    beforeAll(async () => {
-      const synth = synthesizeOnce({ timeoutMs: 120_000 });
-      for (const outcome of await runStacks(Object.values(STACKS), { outdir: synth.outdir, concurrency: 3 })) {
-        outcomes.set(outcome.stack, outcome);
-      }
-    });
-
+planSuite("data tier plans", Object.values(STACKS), (planOf) => {
     describe("production, us-east-1", () => {
       it("plans the PostgreSQL primary with the SPEC's figures", () => {
         const db = one(planOf(STACKS.production), "aws_db_instance", (values) => values.identifier === "lma-production-postgres");
@@ -209,5 +176,4 @@ if (!terraform) {
         expect(findResources(plan, "aws_s3_bucket_replication_configuration")).toEqual([]);
       });
     });
-  });
-}
+});

@@ -1,38 +1,15 @@
 /**
  * Offline plan proof of the security baseline (issue 3) on production's two regional stacks, the
- * ones that exercise both region roles. Only these two are planned here (about a minute), so this
- * file does not pay for every stack again; `stacks.test.ts` validates and plans them all.
+ * ones that exercise both region roles (plans from the global setup's run; see plan-suite.ts).
  */
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { findResources, findTerraform, type PlanJson, plannedResources, runStacks, synthesizeOnce } from "../../lib/terraform-harness";
-
-jest.setTimeout(10 * 60_000);
+import { findResources, type PlanJson, plannedResources } from "../../lib/terraform-harness";
+import { planSuite } from "./plan-suite";
 
 const PRIMARY = "lma-production-us-east-1";
 const STANDBY = "lma-production-eu-west-1";
-const plans = new Map<string, PlanJson>();
-const terraform = findTerraform();
-
 const valuesOf = (plan: PlanJson, type: string) => plannedResources(plan, type).map((resource) => resource.values);
-const planOf = (stack: string): PlanJson => {
-  const plan = plans.get(stack);
-  if (!plan) throw new Error(`${stack} was not planned`);
-  return plan;
-};
 
-(terraform ? describe : describe.skip)("security baseline, planned offline with the AWS provider", () => {
-  beforeAll(async () => {
-    const synth = synthesizeOnce({ timeoutMs: 120_000 });
-    const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), "lma-security-plan-"));
-    const outcomes = await runStacks([PRIMARY, STANDBY], { outdir: synth.outdir, workRoot, concurrency: 2 });
-    for (const outcome of outcomes) {
-      if (!outcome.ok) throw outcome.error;
-      plans.set(outcome.stack, outcome.result.plan!);
-    }
-  });
-
+planSuite("security baseline, planned offline with the AWS provider", [PRIMARY, STANDBY], (planOf) => {
   it.each([PRIMARY, STANDBY])("%s: every KMS key rotates yearly", (stack) => {
     const keys = valuesOf(planOf(stack), "aws_kms_key");
     expect(keys.length).toBeGreaterThanOrEqual(4);
