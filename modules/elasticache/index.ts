@@ -5,12 +5,11 @@ import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-g
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
 import type { CacheConfig } from "../../environments/types";
-import { policyDocument } from "../../lib/iam";
+import { type GrantableRole, grantInlinePolicy } from "../../lib/iam";
 import type { Naming } from "../../lib/naming";
 import { tagComponent } from "../../lib/tags";
 import type { KmsKey } from "../kms-key";
 import { LogGroup } from "../log-group";
-import type { GrantableRole } from "../s3/bucket";
 import type { Connections, IConnectable, SecurityGroup } from "../security-group";
 
 export interface RedisCacheProps {
@@ -173,20 +172,13 @@ export class RedisCache extends Construct implements IConnectable {
    * (`elasticache:Connect` on this replication group and that user only).
    */
   grantConnect(role: GrantableRole): IamRolePolicy {
-    const id = `connect-${role.node.addr}`;
-    const existing = this.node.tryFindChild(id);
-    if (existing) return existing as IamRolePolicy;
-    return new IamRolePolicy(this, id, {
-      name: "elasticache-connect",
-      role: role.name,
-      policy: policyDocument([
-        {
-          Sid: "ConnectWithIamToken",
-          Effect: "Allow",
-          Action: "elasticache:Connect",
-          Resource: [this.replicationGroup.arn, this.applicationUser.arn],
-        },
-      ]),
-    });
+    return grantInlinePolicy(this, role, "elasticache-connect", [
+      {
+        Sid: "ConnectWithIamToken",
+        Effect: "Allow",
+        Action: "elasticache:Connect",
+        Resource: [this.replicationGroup.arn, this.applicationUser.arn],
+      },
+    ]);
   }
 }

@@ -7,11 +7,10 @@ import { DataResource, Fn } from "cdktf";
 import { withoutSynthTimeTerraformVersionCheck } from "../../lib/fast-synth";
 import { Construct } from "constructs";
 import type { MessagingConfig } from "../../environments/types";
-import { policyDocument } from "../../lib/iam";
+import { type GrantableRole, grantInlinePolicy, policyDocument } from "../../lib/iam";
 import type { Naming } from "../../lib/naming";
 import { tagComponent } from "../../lib/tags";
 import type { KmsKey } from "../kms-key";
-import type { GrantableRole } from "../s3/bucket";
 import type { Connections, IConnectable, SecurityGroup } from "../security-group";
 
 export interface RabbitMqBrokerProps {
@@ -128,22 +127,15 @@ export class RabbitMqBroker extends Construct implements IConnectable {
 
   /** Lets `role` read the administrator's secret (GetSecretValue, and decrypt through Secrets Manager). */
   grantReadAdminSecret(role: GrantableRole): IamRolePolicy {
-    const id = `read-admin-secret-${role.node.addr}`;
-    const existing = this.node.tryFindChild(id);
-    if (existing) return existing as IamRolePolicy;
-    return new IamRolePolicy(this, id, {
-      name: "mq-admin-secret-read",
-      role: role.name,
-      policy: policyDocument([
-        { Sid: "ReadSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: this.adminSecret.arn },
-        {
-          Sid: "DecryptSecret",
-          Effect: "Allow",
-          Action: "kms:Decrypt",
-          Resource: this.secretsKey.arn,
-          Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${this.naming.region}.amazonaws.com` } },
-        },
-      ]),
-    });
+    return grantInlinePolicy(this, role, "mq-admin-secret-read", [
+      { Sid: "ReadSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: this.adminSecret.arn },
+      {
+        Sid: "DecryptSecret",
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: this.secretsKey.arn,
+        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${this.naming.region}.amazonaws.com` } },
+      },
+    ]);
   }
 }

@@ -5,12 +5,11 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { Construct } from "constructs";
 import type { DatabaseConfig } from "../../environments/types";
-import { policyDocument, serviceTrustPolicy } from "../../lib/iam";
+import { type GrantableRole, grantInlinePolicy, serviceTrustPolicy } from "../../lib/iam";
 import type { Naming } from "../../lib/naming";
 import { tagComponent } from "../../lib/tags";
 import type { KmsKey } from "../kms-key";
 import { LogGroup } from "../log-group";
-import type { GrantableRole } from "../s3/bucket";
 import type { Connections, IConnectable, SecurityGroup } from "../security-group";
 
 /** PostgreSQL logs RDS can export to CloudWatch Logs. */
@@ -274,22 +273,15 @@ export class PostgresDatabase extends Construct implements IConnectable {
    */
   grantConnect(role: GrantableRole, dbUser: string): IamRolePolicy {
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(dbUser)) throw new Error(`"${dbUser}" is not a PostgreSQL user name`);
-    const id = `connect-${dbUser}-${role.node.addr}`;
-    const existing = this.node.tryFindChild(id);
-    if (existing) return existing as IamRolePolicy;
     const instances = [this.instance, ...this.readReplicas];
-    return new IamRolePolicy(this, id, {
-      name: `rds-connect-${dbUser}`.replace(/_/g, "-"),
-      role: role.name,
-      policy: policyDocument([
-        {
-          Sid: "ConnectWithIamToken",
-          Effect: "Allow",
-          Action: "rds-db:connect",
-          Resource: instances.map((instance) => this.naming.arn("rds-db", `dbuser:${instance.resourceId}/${dbUser}`)),
-        },
-      ]),
-    });
+    return grantInlinePolicy(this, role, `rds-connect-${dbUser}`.replace(/_/g, "-"), [
+      {
+        Sid: "ConnectWithIamToken",
+        Effect: "Allow",
+        Action: "rds-db:connect",
+        Resource: instances.map((instance) => this.naming.arn("rds-db", `dbuser:${instance.resourceId}/${dbUser}`)),
+      },
+    ]);
   }
 
   /** The KMS-encrypted groups RDS exports into; created first so RDS never makes them itself. */

@@ -12,8 +12,8 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Lazy } from "cdktf";
-import { Construct, type IConstruct } from "constructs";
-import { type PolicyStatement, policyDocument } from "../../lib/iam";
+import { Construct } from "constructs";
+import { type GrantableRole, grantInlinePolicy, type PolicyStatement, policyDocument } from "../../lib/iam";
 import type { Naming } from "../../lib/naming";
 import type { KmsKey } from "../kms-key";
 
@@ -291,19 +291,8 @@ export class SecureBucket extends Construct {
   }
 
   private attach(role: GrantableRole, mode: string, statements: readonly PolicyStatement[]): IamRolePolicy {
-    const id = `grant-${mode}-${role.node.addr}`;
-    const existing = this.node.tryFindChild(id);
-    if (existing) return existing as IamRolePolicy;
-    return new IamRolePolicy(this, id, {
-      name: `s3-${this.component}-${mode}`,
-      role: role.name,
-      policy: policyDocument(statements),
-    });
+    return grantInlinePolicy(this, role, `s3-${this.component}-${mode}`, statements);
   }
 }
 
-/** An IAM role to grant to: `aws_iam_role` (`IamRole`) satisfies it, as does any construct with a role name. */
-export interface GrantableRole extends IConstruct {
-  /** The role's name (the inline policy is attached by name). */
-  readonly name: string;
-}
+export type { GrantableRole } from "../../lib/iam";

@@ -5,12 +5,11 @@ import { IamServiceLinkedRole } from "@cdktf/provider-aws/lib/iam-service-linked
 import { OpensearchDomain } from "@cdktf/provider-aws/lib/opensearch-domain";
 import { Construct } from "constructs";
 import type { SearchConfig } from "../../environments/types";
-import { policyDocument } from "../../lib/iam";
+import { type GrantableRole, grantInlinePolicy, policyDocument } from "../../lib/iam";
 import type { Naming } from "../../lib/naming";
 import { tagComponent } from "../../lib/tags";
 import type { KmsKey } from "../kms-key";
 import { LogGroup } from "../log-group";
-import type { GrantableRole } from "../s3/bucket";
 import type { Connections, IConnectable, SecurityGroup } from "../security-group";
 
 /** The domain's logs and the log group each goes to. Audit logs need fine-grained access control. */
@@ -192,20 +191,13 @@ export class SearchDomain extends Construct implements IConnectable {
    * fine-grained access control still needs a role mapping for the role's ARN.
    */
   grantReadWrite(role: GrantableRole): IamRolePolicy {
-    const id = `read-write-${role.node.addr}`;
-    const existing = this.node.tryFindChild(id);
-    if (existing) return existing as IamRolePolicy;
-    return new IamRolePolicy(this, id, {
-      name: "opensearch-read-write",
-      role: role.name,
-      policy: policyDocument([
-        {
-          Sid: "QueryAndIndex",
-          Effect: "Allow",
-          Action: ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"],
-          Resource: `${this.domainArn}/*`,
-        },
-      ]),
-    });
+    return grantInlinePolicy(this, role, "opensearch-read-write", [
+      {
+        Sid: "QueryAndIndex",
+        Effect: "Allow",
+        Action: ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"],
+        Resource: `${this.domainArn}/*`,
+      },
+    ]);
   }
 }

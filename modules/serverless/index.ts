@@ -6,11 +6,11 @@ import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notifica
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { Construct } from "constructs";
 import type { FunctionConfig } from "../../environments/types";
-import { type PolicyStatement, policyDocument, serviceTrustPolicy } from "../../lib/iam";
+import { type GrantableRole, grantInlinePolicy, type PolicyStatement, policyDocument, serviceTrustPolicy } from "../../lib/iam";
 import type { Naming } from "../../lib/naming";
 import { tagComponent } from "../../lib/tags";
 import type { KmsKey } from "../kms-key";
-import type { GrantableRole, SecureBucket } from "../s3/bucket";
+import type { SecureBucket } from "../s3/bucket";
 import type { SecurityGroup } from "../security-group";
 import { PlatformFunction } from "./function";
 import { EncryptedQueue } from "./queue";
@@ -144,14 +144,7 @@ export class PlatformFunctions extends Construct {
 
   /** Lets `role` (e.g. the notification service's task role) queue emails. */
   grantSendEmail(role: GrantableRole): IamRolePolicy {
-    const id = `send-email-${role.node.addr}`;
-    const existing = this.node.tryFindChild(id);
-    if (existing) return existing as IamRolePolicy;
-    return new IamRolePolicy(this, id, {
-      name: "email-queue-send",
-      role: role.name,
-      policy: policyDocument(this.emailQueue.sendStatements("QueueEmail")),
-    });
+    return grantInlinePolicy(this, role, "email-queue-send", this.emailQueue.sendStatements("QueueEmail"));
   }
 
   private documentProcessing(
