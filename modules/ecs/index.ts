@@ -24,7 +24,6 @@ export {
   type ServicePlatformProps,
   TEST_LISTENER_PORT,
   taskCounts,
-  XRAY_DAEMON_IMAGE_PATH,
 } from "./platform";
 export { ImageRepository, type ImageRepositoryProps, RegistryReplication, type RegistryReplicationProps } from "./repository";
 export { ServiceTargets, type ServiceTargetsProps } from "./routing";
@@ -32,6 +31,7 @@ export {
   DEFAULT_CONTAINER_USER,
   DEFAULT_XRAY_DAEMON_IMAGE,
   FargateService,
+  XRAY_DAEMON_IMAGE_PATH,
   type FargateServiceProps,
   type ServiceDeployment,
 } from "./service";

@@ -13,7 +13,7 @@ import { grantToRole, type ServiceRole } from "./grants";
 import { type AccessLogsDestination, ApiLoadBalancer } from "./load-balancer";
 import { listenerPriorities, serviceNames } from "./names";
 import { ImageRepository, RegistryReplication } from "./repository";
-import { FargateService } from "./service";
+import { FargateService, XRAY_DAEMON_IMAGE_PATH } from "./service";
 
 /** The test listener's port under blue/green. */
 export const TEST_LISTENER_PORT = 8443;
@@ -24,8 +24,6 @@ export const REGION_HEALTH_PATH = "/health";
 /** ECR Public images (the X-Ray daemon) are pulled through the private registry under this prefix. */
 export const ECR_PUBLIC_CACHE_PREFIX = "ecr-public";
 
-/** The X-Ray daemon, pinned, through the ECR Public pull-through cache. */
-export const XRAY_DAEMON_IMAGE_PATH = "xray/aws-xray-daemon:3.3.13";
 
 export interface ServicePlatformProps {
   /** The environment's naming convention in this region. */

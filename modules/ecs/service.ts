@@ -18,8 +18,14 @@ export type ServiceDeployment =
   | { readonly type: "rolling"; readonly minimumHealthyPercent?: number }
   | { readonly type: "blue-green"; readonly minimumHealthyPercent?: number };
 
-/** The pinned X-Ray daemon (the image is in maintenance from 2026: plan the move to ADOT). */
-export const DEFAULT_XRAY_DAEMON_IMAGE = "public.ecr.aws/xray/aws-xray-daemon:3.3.13";
+/**
+ * The pinned X-Ray daemon, as a path in ECR Public (the image is in maintenance from 2026: plan the
+ * move to ADOT). `ServicePlatform` pulls it through the registry's pull-through cache.
+ */
+export const XRAY_DAEMON_IMAGE_PATH = "xray/aws-xray-daemon:3.3.13";
+
+/** The daemon straight from ECR Public, for services whose tasks reach the internet. */
+export const DEFAULT_XRAY_DAEMON_IMAGE = `public.ecr.aws/${XRAY_DAEMON_IMAGE_PATH}`;
 
 /** Non-root user and group the application container runs as. */
 export const DEFAULT_CONTAINER_USER = "10001:10001";
