@@ -18,7 +18,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { appEntry, REPO_ROOT } from "../lib/terraform-harness";
+import { appEntry, REPO_ROOT } from "../tooling/terraform-harness";
 
 const RATIO_WARNING = 2;
 const GNU_TIME = "/usr/bin/time";

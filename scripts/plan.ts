@@ -13,7 +13,7 @@
  *   --outdir <dir>       cdktf output directory (default cdktf.out)
  *
  * Each stack runs in `.terraform-work/<stack>/` (a transformed copy of its cdk.tf.json with a local
- * backend and dummy credentials, see lib/terraform-harness.ts); its plan JSON is saved as
+ * backend and dummy credentials, see tooling/terraform-harness.ts); its plan JSON is saved as
  * `.terraform-work/<stack>/plan.json`. Exit code 1 if any stack fails, 2 on bad usage.
  */
 import * as fs from "node:fs";
@@ -29,7 +29,7 @@ import {
   synthesizeApp,
   TerraformRunError,
   type StackOutcome,
-} from "../lib/terraform-harness";
+} from "../tooling/terraform-harness";
 
 interface Args {
   stacks: string[];

@@ -10,7 +10,7 @@ import {
   findResources,
   type PlanJson,
   type PlannedResource,
-} from "../../lib/terraform-harness";
+} from "../../tooling/terraform-harness";
 import { planSuite } from "./plan-suite";
 
 const PRODUCTION = "lma-production-us-east-1";

@@ -10,7 +10,7 @@ import {
   findResources,
   type PlanJson,
   type PlannedResource,
-} from "../../lib/terraform-harness";
+} from "../../tooling/terraform-harness";
 import { planSuite } from "./plan-suite";
 
 const STACKS = { production: "lma-production-us-east-1", standby: "lma-production-eu-west-1", dev: "lma-dev-us-east-1" } as const;

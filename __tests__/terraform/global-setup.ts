@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import { findTerraform, loadPlans } from "../../lib/terraform-harness";
+import { findTerraform, loadPlans } from "../../tooling/terraform-harness";
 
 /**
  * Plans every AWS stack once, two at a time, before the plan test files start. The harness

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { findTerraform, type PlanJson, runStacks, type StackOutcome, synthesizeOnce } from "../../lib/terraform-harness";
+import { findTerraform, type PlanJson, runStacks, type StackOutcome, synthesizeOnce } from "../../tooling/terraform-harness";
 
 export type PlanOf = (stack: string) => PlanJson;
 

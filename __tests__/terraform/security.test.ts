@@ -2,7 +2,7 @@
  * Offline plan proof of the security baseline (issue 3) on production's two regional stacks, the
  * ones that exercise both region roles (plans from the global setup's run; see plan-suite.ts).
  */
-import { findResources, type PlanJson, plannedResources } from "../../lib/terraform-harness";
+import { findResources, type PlanJson, plannedResources } from "../../tooling/terraform-harness";
 import { planSuite } from "./plan-suite";
 
 const PRIMARY = "lma-production-us-east-1";

@@ -1,14 +1,14 @@
 /**
  * Terratest-style proof of every AWS stack, offline: the whole app is synthesized once, then each
  * AWS stack is `terraform init`-ed against the provider mirror, validated and planned (local
- * backend, dummy credentials, see lib/terraform-harness.ts), and the tests assert on the JSON of
+ * backend, dummy credentials, see tooling/terraform-harness.ts), and the tests assert on the JSON of
  * `terraform show -json <plan>`.
  *
  * Adding expectations:
  * - for a stack family that already has a table (REGIONAL, bootstrap), add a column to the table
  *   and an `it` in its `describe.each`;
  * - for something new, add a table and a `describe.each` over it, reading plans with `planOf(stack)`
- *   and the helpers of lib/terraform-harness.ts (`plannedResources`, `findResource`,
+ *   and the helpers of tooling/terraform-harness.ts (`plannedResources`, `findResource`,
  *   `resourceChanges`, `configuredResources`, …).
  * Prefer this file for plan assertions: each jest test file has its own module registry, so
  * another file synthesizes again (seconds); its plans of unchanged stacks come from the harness's
@@ -39,7 +39,7 @@ import {
   type PlanSet,
   type StackRunResult,
   type ValidateJson,
-} from "../../lib/terraform-harness";
+} from "../../tooling/terraform-harness";
 
 jest.setTimeout(10 * 60_000);
 

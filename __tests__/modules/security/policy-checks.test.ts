@@ -1,6 +1,6 @@
 import type { EnvironmentConfig } from "../../../environments/types";
 import { Naming } from "../../../lib/naming";
-import { checkStack, formatViolations, type StackJson } from "../../../lib/policy-checks";
+import { checkStack, formatViolations, type StackJson } from "../../../tooling/policy-checks";
 import { internetEgressGroupNames } from "../../../modules/security";
 import { ENVIRONMENTS, synthBootstrap, synthRegional } from "../../support/synth";
 

@@ -25,7 +25,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-/** Repository root (this file lives in `<root>/lib`). */
+/** Repository root (this file lives in `<root>/tooling`). */
 export const REPO_ROOT = path.resolve(__dirname, "..");
 
 /** Provider address served from the filesystem mirror. */
@@ -81,7 +81,7 @@ export function writeCliConfig(dir: string): string {
         "}",
       ]
     : ["provider_installation {", "  direct {}", "}"];
-  const content = `# Written by lib/terraform-harness.ts\n${body.join("\n")}\n`;
+  const content = `# Written by tooling/terraform-harness.ts\n${body.join("\n")}\n`;
   // Stacks running in parallel share this file: a plain rewrite lets a starting `terraform init`
   // read it half-written (empty config = registry only = "Failed to query available provider
   // packages" offline; seen at concurrency 6). Write only on change, and atomically.
