@@ -1,13 +1,12 @@
 import { PRODUCTION_SERVICES } from "./catalogue";
-import releases from "./releases.json";
-import type { EnvironmentConfig } from "./types";
+import { defineEnvironment, SCHEDULED_JOBS } from "./defaults";
 
 /** Production: us-east-1 serves, eu-west-1 is the warm standby (RTO 15 min, RPO 5 s). */
-export const production: EnvironmentConfig = {
+export const production = defineEnvironment({
   name: "production",
+  tier: "production",
   accountId: "400000000003",
-  deployRoleName: "lma-terraform-deploy",
-  tags: { owner: "platform-engineering", costCenter: "CC-1040-LMA-PRD", dataClassification: "restricted" },
+  tags: { costCenter: "CC-1040-LMA-PRD", dataClassification: "restricted" },
   regions: [
     {
       region: "us-east-1",
@@ -41,7 +40,6 @@ export const production: EnvironmentConfig = {
   },
   fargateSpot: false,
   database: {
-    engineVersion: "16.4",
     instanceClass: "db.r6g.xlarge",
     allocatedStorageGiB: 500,
     maxAllocatedStorageGiB: 2000,
@@ -52,17 +50,8 @@ export const production: EnvironmentConfig = {
     readReplicas: 1,
     crossRegionReplica: true,
   },
-  cache: {
-    engineVersion: "7.1",
-    nodeType: "cache.r6g.large",
-    clusterMode: true,
-    shards: 1,
-    replicasPerShard: 2,
-    multiAz: true,
-    snapshotRetentionDays: 35,
-  },
+  cache: { nodeType: "cache.r6g.large", clusterMode: true, replicasPerShard: 2, multiAz: true, snapshotRetentionDays: 35 },
   search: {
-    engineVersion: "OpenSearch_2.13",
     instanceType: "r6g.large.search",
     instanceCount: 3,
     volumeSizeGiB: 100,
@@ -70,21 +59,15 @@ export const production: EnvironmentConfig = {
     dedicatedMasterCount: 3,
     dedicatedMasterType: "m6g.large.search",
   },
-  messaging: { engineVersion: "3.13", instanceType: "mq.m5.large", deploymentMode: "CLUSTER_MULTI_AZ" },
-  storage: { logsObjectLock: { mode: "COMPLIANCE", years: 7 } },
+  messaging: { instanceType: "mq.m5.large", deploymentMode: "CLUSTER_MULTI_AZ" },
   functions: {
     "document-processor": { memoryMiB: 1024, timeoutSeconds: 120, reservedConcurrency: 50 },
     "email-notifier": { memoryMiB: 256, timeoutSeconds: 60, reservedConcurrency: 20 },
-    "scheduled-jobs": {
-      memoryMiB: 1024,
-      timeoutSeconds: 600,
-      reservedConcurrency: 1,
-      // One run at a time (reserved concurrency 1): a slow run never overlaps the next and double-posts.
-      schedules: { "loan-interest-accrual": "cron(0 1 * * ? *)", "covenant-reminders": "cron(0 7 ? * MON-FRI *)" },
-    },
+    "scheduled-jobs": { memoryMiB: 1024, timeoutSeconds: 600, reservedConcurrency: 1, schedules: SCHEDULED_JOBS },
   },
-  release: releases.production,
   deletionProtection: true,
   logRetentionDays: 365,
-  security: { wafRateLimitPer5Min: 2000, shieldAdvanced: true },
-};
+  security: { shieldAdvanced: true },
+  // Placeholder: Datadog shows the external id when the AWS integration is added for the account.
+  datadog: { awsIntegrationExternalId: "00000000000000000000000000000003" },
+});
