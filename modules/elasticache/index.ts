@@ -2,10 +2,9 @@ import { ElasticacheParameterGroup } from "@cdktf/provider-aws/lib/elasticache-p
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { ElasticacheUser } from "@cdktf/provider-aws/lib/elasticache-user";
 import { ElasticacheUserGroup } from "@cdktf/provider-aws/lib/elasticache-user-group";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Construct } from "constructs";
-import type { CacheConfig } from "../../environments/types";
-import { type GrantableRole, grantInlinePolicy } from "../../lib/iam";
+import type { DataStoreBinding, DataStoreClient, IDataStore } from "../../lib/data-store";
+import { Grant, type IGrantee } from "../../lib/grants";
 import type { Naming } from "../../lib/naming";
 import { tagComponent } from "../../lib/tags";
 import type { KmsKey } from "../kms-key";
@@ -14,8 +13,20 @@ import type { Connections, IConnectable, SecurityGroup } from "../security-group
 
 export interface RedisCacheProps {
   readonly naming: Naming;
-  /** Node type, cluster mode, shards, replicas, Multi-AZ, snapshots: the environment's `cache` block. */
-  readonly config: CacheConfig;
+  /** Redis engine version, e.g. "7.1"; its major picks the parameter-group family. */
+  readonly engineVersion: string;
+  /** Node type, e.g. `cache.r7g.large`. */
+  readonly nodeType: string;
+  /** Shard the keyspace (cluster mode enabled). @default false (one primary and its replicas) */
+  readonly clusterMode?: boolean;
+  /** Shards (node groups), with `clusterMode` only. @default 1 */
+  readonly shards?: number;
+  /** Replicas per shard; at least one gives automatic failover. @default 1 */
+  readonly replicasPerShard?: number;
+  /** Spread primary and replicas over AZs, failing over across them. @default true (needs a replica) */
+  readonly multiAz?: boolean;
+  /** Days of daily snapshots kept (0 turns snapshots off). @default 7 */
+  readonly snapshotRetentionDays?: number;
   /** Name suffix: the replication group is `lma-<environment>-<name>`. @default "redis" */
   readonly name?: string;
   /** The data subnets' cache subnet group (`Vpc.cacheSubnetGroupName`). */
@@ -29,7 +40,7 @@ export interface RedisCacheProps {
   readonly logRetentionDays: number;
   /**
    * Eviction policy when memory is full.
-   * @default "allkeys-lru" (SPEC: LRU eviction; the cache holds only re-computable data)
+   * @default "allkeys-lru" (the cache holds only re-computable data, so the least recently used goes)
    */
   readonly maxmemoryPolicy?: string;
   /**
@@ -55,7 +66,8 @@ export interface RedisCacheProps {
  * required in transit, RBAC authentication with IAM (no password exists anywhere), an LRU
  * parameter group, daily snapshots and a final snapshot, slow and engine logs to KMS log groups.
  */
-export class RedisCache extends Construct implements IConnectable {
+export class RedisCache extends Construct implements IConnectable, IDataStore {
+  readonly storeKind = "cache";
   readonly replicationGroup: ElasticacheReplicationGroup;
   readonly parameterGroup: ElasticacheParameterGroup;
   readonly userGroup: ElasticacheUserGroup;
@@ -63,29 +75,37 @@ export class RedisCache extends Construct implements IConnectable {
   readonly applicationUser: ElasticacheUser;
   readonly connections: Connections;
   private readonly clusterMode: boolean;
+  /** The name suffix (`props.name`), which names this cache in statement ids. */
+  private readonly name: string;
+  /** What `grantConnect` names, read once so a repeated grant has identical content and merges. */
+  private readonly connectResources: readonly string[];
 
   constructor(scope: Construct, id: string, props: RedisCacheProps) {
     super(scope, id);
     tagComponent(this, "cache");
-    const { naming, config } = props;
-    this.clusterMode = config.clusterMode;
+    const { naming } = props;
+    const clusterMode = props.clusterMode ?? false;
+    const replicasPerShard = props.replicasPerShard ?? 1;
+    const multiAz = props.multiAz ?? true;
+    this.clusterMode = clusterMode;
     this.connections = props.securityGroup.connections;
-    const groupId = naming.name(props.name ?? "redis");
-    const replicated = config.replicasPerShard > 0;
-    if (config.clusterMode && !replicated) {
+    this.name = props.name ?? "redis";
+    const groupId = naming.name(this.name);
+    const replicated = replicasPerShard > 0;
+    if (clusterMode && !replicated) {
       throw new Error(`${groupId}: cluster mode needs at least one replica per shard (automatic failover is mandatory)`);
     }
-    if (config.multiAz && !replicated) throw new Error(`${groupId}: Multi-AZ needs at least one replica`);
-    const major = config.engineVersion.split(".")[0]!;
+    if (multiAz && !replicated) throw new Error(`${groupId}: Multi-AZ needs at least one replica`);
+    const major = props.engineVersion.split(".")[0]!;
 
     this.parameterGroup = new ElasticacheParameterGroup(this, "parameters", {
-      name: `${groupId}${major}${config.clusterMode ? "-cluster" : ""}`,
+      name: `${groupId}${major}${clusterMode ? "-cluster" : ""}`,
       family: `redis${major}`,
-      description: `Redis ${major}, ${props.maxmemoryPolicy ?? "allkeys-lru"} eviction${config.clusterMode ? ", cluster mode" : ""}`,
+      description: `Redis ${major}, ${props.maxmemoryPolicy ?? "allkeys-lru"} eviction${clusterMode ? ", cluster mode" : ""}`,
       parameter: [
         { name: "maxmemory-policy", value: props.maxmemoryPolicy ?? "allkeys-lru" },
         // The cluster-enabled flag must match the replication group's cluster mode.
-        ...(config.clusterMode ? [{ name: "cluster-enabled", value: "yes" }] : []),
+        ...(clusterMode ? [{ name: "cluster-enabled", value: "yes" }] : []),
       ],
       lifecycle: { createBeforeDestroy: true },
     });
@@ -115,13 +135,13 @@ export class RedisCache extends Construct implements IConnectable {
 
     const slowLog = new LogGroup(this, "slow-log", {
       naming,
-      name: ["elasticache", props.name ?? "redis", "slow-log"],
+      name: ["elasticache", this.name, "slow-log"],
       kmsKey: props.logsKey,
       retentionInDays: props.logRetentionDays,
     });
     const engineLog = new LogGroup(this, "engine-log", {
       naming,
-      name: ["elasticache", props.name ?? "redis", "engine-log"],
+      name: ["elasticache", this.name, "engine-log"],
       kmsKey: props.logsKey,
       retentionInDays: props.logRetentionDays,
     });
@@ -129,17 +149,17 @@ export class RedisCache extends Construct implements IConnectable {
     const finalSnapshot = props.finalSnapshot ?? true;
     this.replicationGroup = new ElasticacheReplicationGroup(this, "replication-group", {
       replicationGroupId: groupId,
-      description: `Redis ${config.engineVersion} cache of ${naming.prefix}`,
+      description: `Redis ${props.engineVersion} cache of ${naming.prefix}`,
       engine: "redis",
-      engineVersion: config.engineVersion,
-      nodeType: config.nodeType,
+      engineVersion: props.engineVersion,
+      nodeType: props.nodeType,
       port: 6379,
       parameterGroupName: this.parameterGroup.name,
-      ...(config.clusterMode
-        ? { clusterMode: "enabled", numNodeGroups: config.shards, replicasPerNodeGroup: config.replicasPerShard }
-        : { clusterMode: "disabled", numCacheClusters: 1 + config.replicasPerShard }),
+      ...(clusterMode
+        ? { clusterMode: "enabled", numNodeGroups: props.shards ?? 1, replicasPerNodeGroup: replicasPerShard }
+        : { clusterMode: "disabled", numCacheClusters: 1 + replicasPerShard }),
       automaticFailoverEnabled: replicated,
-      multiAzEnabled: config.multiAz,
+      multiAzEnabled: multiAz,
       subnetGroupName: props.subnetGroupName,
       securityGroupIds: [props.securityGroup.id],
       atRestEncryptionEnabled: "true",
@@ -147,7 +167,7 @@ export class RedisCache extends Construct implements IConnectable {
       transitEncryptionEnabled: true,
       transitEncryptionMode: "required",
       userGroupIds: [this.userGroup.userGroupId],
-      snapshotRetentionLimit: config.snapshotRetentionDays,
+      snapshotRetentionLimit: props.snapshotRetentionDays ?? 7,
       snapshotWindow: props.snapshotWindow ?? "02:00-03:00",
       finalSnapshotIdentifier: finalSnapshot ? `${groupId}-final` : undefined,
       maintenanceWindow: props.maintenanceWindow ?? "sun:05:30-sun:06:30",
@@ -158,6 +178,7 @@ export class RedisCache extends Construct implements IConnectable {
         { destinationType: "cloudwatch-logs", destination: engineLog.name, logFormat: "json", logType: "engine-log" },
       ],
     });
+    this.connectResources = [this.replicationGroup.arn, this.applicationUser.arn];
   }
 
   /** Configuration endpoint (cluster mode) or primary endpoint: what clients connect to. */
@@ -168,17 +189,24 @@ export class RedisCache extends Construct implements IConnectable {
   }
 
   /**
-   * Lets `role` authenticate to the cache as the application user with an IAM token
+   * Lets `grantee` authenticate to the cache as the application user with an IAM token
    * (`elasticache:Connect` on this replication group and that user only).
    */
-  grantConnect(role: GrantableRole): IamRolePolicy {
-    return grantInlinePolicy(this, role, "elasticache-connect", [
+  grantConnect(grantee: IGrantee): Grant {
+    const sidPart = this.name.replace(/(^|-)([a-z0-9])/g, (_, __, letter: string) => letter.toUpperCase());
+    return Grant.addToPrincipal(grantee, [
       {
-        Sid: "ConnectWithIamToken",
+        Sid: `ElastiCacheConnect${sidPart}`,
         Effect: "Allow",
         Action: "elasticache:Connect",
-        Resource: [this.replicationGroup.arn, this.applicationUser.arn],
+        Resource: this.connectResources,
       },
     ]);
+  }
+
+  /** Admits `client` on 6379, lets its task role connect with IAM, and tells it the endpoint. */
+  bind(client: DataStoreClient): DataStoreBinding {
+    if (client.connectable) this.connections.allowDefaultPortFrom(client.connectable);
+    return { environment: { CACHE_ENDPOINT: this.endpoint }, secrets: {}, grants: [this.grantConnect(client.taskRole)] };
   }
 }

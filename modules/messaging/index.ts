@@ -1,22 +1,35 @@
 import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { MqBroker } from "@cdktf/provider-aws/lib/mq-broker";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { DataResource, Fn } from "cdktf";
 import { withoutSynthTimeTerraformVersionCheck } from "../../lib/fast-synth";
 import { Construct } from "constructs";
-import type { MessagingConfig } from "../../environments/types";
-import { type GrantableRole, grantInlinePolicy, policyDocument } from "../../lib/iam";
+import type { DataStoreBinding, DataStoreClient, IDataStore } from "../../lib/data-store";
+import { Grant, type IGrantee } from "../../lib/grants";
+import { policyDocument } from "../../lib/iam";
 import type { Naming } from "../../lib/naming";
 import { tagComponent } from "../../lib/tags";
 import type { KmsKey } from "../kms-key";
-import type { Connections, IConnectable, SecurityGroup } from "../security-group";
+import { type Connections, type IConnectable, Port, type SecurityGroup } from "../security-group";
+
+/** Amazon MQ serves RabbitMQ's web console and management HTTP API on HTTPS. */
+const MANAGEMENT_API_PORT = 443;
+
+/** RabbitMQ user names the credentials are created for (letters, digits, `-`, `_`). */
+const RABBITMQ_USER = /^[a-z][a-z0-9_-]{0,63}$/;
 
 export interface RabbitMqBrokerProps {
   readonly naming: Naming;
-  /** Engine version, instance type and deployment mode: the environment's `messaging` block. */
-  readonly config: MessagingConfig;
+  /** RabbitMQ engine version, e.g. "3.13". */
+  readonly engineVersion: string;
+  /** Broker instance type, e.g. `mq.m5.large` (a cluster needs an m5 type). */
+  readonly instanceType: string;
+  /**
+   * A three-node cluster across AZs, or one instance.
+   * @default "CLUSTER_MULTI_AZ" (a single instance loses messages in flight when it fails)
+   */
+  readonly deploymentMode?: "SINGLE_INSTANCE" | "CLUSTER_MULTI_AZ";
   /** Name suffix: the broker is `lma-<environment>-<name>`. @default "rabbitmq" */
   readonly name?: string;
   /** Data subnets in AZ order: a single instance uses the first, a cluster all of them. */
@@ -33,6 +46,11 @@ export interface RabbitMqBrokerProps {
    * at most one data store restarts at a time)
    */
   readonly maintenanceWindow?: { readonly dayOfWeek: string; readonly timeOfDay: string };
+  /**
+   * `bind` also admits clients to the management HTTP API (port 443), e.g. to declare queues.
+   * @default false (clients speak AMQPS only)
+   */
+  readonly clientManagementApiAccess?: boolean;
 }
 
 /**
@@ -46,42 +64,41 @@ export interface RabbitMqBrokerProps {
  * code, in the synthesized JSON, in a variable or in CI; Secrets Manager holds the copy that
  * people and jobs read. Amazon MQ for RabbitMQ encrypts at rest with an AWS-owned key only.
  */
-export class RabbitMqBroker extends Construct implements IConnectable {
+export class RabbitMqBroker extends Construct implements IConnectable, IDataStore {
+  readonly storeKind = "queue";
   readonly broker: MqBroker;
   /** `{ "username", "password" }` of the administrator (for the job that creates application users). */
   readonly adminSecret: SecretsmanagerSecret;
   readonly connections: Connections;
-  private readonly secretsKey: KmsKey;
+  /**
+   * ARNs read once (the secrets key's, and each secret's in `secretArns`): every attribute read is
+   * a new token, and grants compare statements by content to merge a repeated grant.
+   */
+  private readonly secretsKeyArn: string;
+  private readonly secretArns = new Map<SecretsmanagerSecret, string>();
   private readonly naming: Naming;
+  /** The name suffix (`props.name`): secrets live under `lma-<env>/<name>/`. */
+  private readonly name: string;
+  private readonly clientManagementApiAccess: boolean;
+  /** Each client's credential secret, by client name, created on first `bind`. */
+  private readonly clientCredentials = new Map<string, SecretsmanagerSecret>();
 
   constructor(scope: Construct, id: string, props: RabbitMqBrokerProps) {
     super(scope, id);
     tagComponent(this, "messaging");
-    const { naming, config } = props;
+    const { naming } = props;
     this.naming = naming;
-    this.secretsKey = props.secretsKey;
+    this.secretsKeyArn = props.secretsKey.arn;
     this.connections = props.securityGroup.connections;
-    const brokerName = naming.name(props.name ?? "rabbitmq");
+    this.name = props.name ?? "rabbitmq";
+    this.clientManagementApiAccess = props.clientManagementApiAccess ?? false;
+    const brokerName = naming.name(this.name);
     const username = props.adminUsername ?? "lma_admin";
-    const cluster = config.deploymentMode === "CLUSTER_MULTI_AZ";
+    const deploymentMode = props.deploymentMode ?? "CLUSTER_MULTI_AZ";
+    const cluster = deploymentMode === "CLUSTER_MULTI_AZ";
 
-    const generated = withoutSynthTimeTerraformVersionCheck(new DataResource(this, "admin-password", {
-      input: { value: `${Fn.replace(Fn.uuid(), "-", "")}${Fn.replace(Fn.uuid(), "-", "")}` },
-      // Generated once: later plans evaluate uuid() again, and this keeps the first value.
-      lifecycle: { ignoreChanges: ["input"] },
-    }));
-    const password: string = generated.output.lookup("value");
-
-    this.adminSecret = new SecretsmanagerSecret(this, "admin-secret", {
-      name: `${naming.prefix}/${props.name ?? "rabbitmq"}/admin`,
-      description: `Administrator of the ${brokerName} broker`,
-      kmsKeyId: props.secretsKey.arn,
-      recoveryWindowInDays: 30,
-    });
-    new SecretsmanagerSecretVersion(this, "admin-secret-value", {
-      secretId: this.adminSecret.id,
-      secretString: Fn.jsonencode({ username, password }),
-    });
+    const password = this.generatedPassword("admin-password");
+    this.adminSecret = this.credentialSecret("admin", `Administrator of the ${brokerName} broker`, username, password);
 
     // Amazon MQ creates its log groups under /aws/amazonmq/ and needs this policy to write them.
     const logPolicy = new CloudwatchLogResourcePolicy(this, "log-policy", {
@@ -102,11 +119,11 @@ export class RabbitMqBroker extends Construct implements IConnectable {
     this.broker = new MqBroker(this, "broker", {
       brokerName,
       engineType: "RabbitMQ",
-      engineVersion: config.engineVersion,
+      engineVersion: props.engineVersion,
       // Amazon MQ requires it for RabbitMQ 3.13 and later; patches land in the maintenance window.
       autoMinorVersionUpgrade: true,
-      hostInstanceType: config.instanceType,
-      deploymentMode: config.deploymentMode,
+      hostInstanceType: props.instanceType,
+      deploymentMode,
       publiclyAccessible: false,
       subnetIds: cluster ? [...props.subnetIds] : [props.subnetIds[0]!],
       securityGroups: [props.securityGroup.id],
@@ -125,17 +142,100 @@ export class RabbitMqBroker extends Construct implements IConnectable {
     return Fn.element(this.broker.instances.get(0).endpoints, 0);
   }
 
-  /** Lets `role` read the administrator's secret (GetSecretValue, and decrypt through Secrets Manager). */
-  grantReadAdminSecret(role: GrantableRole): IamRolePolicy {
-    return grantInlinePolicy(this, role, "mq-admin-secret-read", [
-      { Sid: "ReadSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: this.adminSecret.arn },
+  /** Lets `grantee` read the administrator's secret (GetSecretValue, and decrypt through Secrets Manager). */
+  grantReadAdminSecret(grantee: IGrantee): Grant {
+    return this.grantReadSecret(grantee, this.adminSecret, "Admin");
+  }
+
+  /**
+   * The credential secret (`{ "username", "password" }`) of the RabbitMQ user `clientName`, at
+   * `lma-<env>/<name>/clients/<clientName>`, created once per client with a password Terraform
+   * generates. Amazon MQ's API creates only the administrator; the job that creates application
+   * users reads these secrets with the administrator's and creates each user in the broker.
+   */
+  clientCredential(clientName: string): SecretsmanagerSecret {
+    const existing = this.clientCredentials.get(clientName);
+    if (existing) return existing;
+    if (!RABBITMQ_USER.test(clientName)) throw new Error(`"${clientName}" is not a RabbitMQ user name this broker creates credentials for`);
+    const secret = this.credentialSecret(
+      `clients/${clientName}`,
+      `RabbitMQ user ${clientName} of the ${this.broker.brokerName} broker`,
+      clientName,
+      this.generatedPassword(`client-${clientName}-password`),
+    );
+    this.clientCredentials.set(clientName, secret);
+    this.secretArns.set(secret, secret.arn);
+    return secret;
+  }
+
+  /**
+   * Admits `client` on AMQPS (and the management API when `clientManagementApiAccess`), creates
+   * its credential and lets its execution role inject it: RabbitMQ has no IAM authentication.
+   */
+  bind(client: DataStoreClient): DataStoreBinding {
+    if (!client.executionRole) {
+      throw new Error(`${client.name}: a RabbitMQ client needs an execution role to inject its credential (Lambda clients are not supported)`);
+    }
+    if (client.connectable) {
+      this.connections.allowDefaultPortFrom(client.connectable);
+      if (this.clientManagementApiAccess) {
+        const port = Port.tcp(MANAGEMENT_API_PORT);
+        this.connections.allowFrom(client.connectable, port, `${client.name} to the RabbitMQ management API on ${port}`);
+      }
+    }
+    const credential = this.clientCredential(client.name);
+    return {
+      environment: { AMQP_ENDPOINT: this.amqpsEndpoint },
+      secrets: { AMQP_USERNAME: `${this.secretArns.get(credential)}:username::`, AMQP_PASSWORD: `${this.secretArns.get(credential)}:password::` },
+      grants: [this.grantReadSecret(client.executionRole, credential, client.name)],
+    };
+  }
+
+  /** 244 random bits from Terraform at apply time (two uuid()s), kept after the first apply. */
+  private generatedPassword(id: string): string {
+    const generated = withoutSynthTimeTerraformVersionCheck(
+      new DataResource(this, id, {
+        input: { value: `${Fn.replace(Fn.uuid(), "-", "")}${Fn.replace(Fn.uuid(), "-", "")}` },
+        // Generated once: later plans evaluate uuid() again, and this keeps the first value.
+        lifecycle: { ignoreChanges: ["input"] },
+      }),
+    );
+    return generated.output.lookup("value");
+  }
+
+  /** A `{ "username", "password" }` secret at `lma-<env>/<name>/<path>` under the secrets key. */
+  private credentialSecret(path: string, description: string, username: string, password: string): SecretsmanagerSecret {
+    const id = path === "admin" ? "admin-secret" : `${path.replace(/\//g, "-")}-secret`;
+    const secret = new SecretsmanagerSecret(this, id, {
+      name: `${this.naming.prefix}/${this.name}/${path}`,
+      description,
+      kmsKeyId: this.secretsKeyArn,
+      recoveryWindowInDays: 30,
+    });
+    new SecretsmanagerSecretVersion(this, `${id}-value`, {
+      secretId: secret.id,
+      secretString: Fn.jsonencode({ username, password }),
+    });
+    this.secretArns.set(secret, secret.arn);
+    return secret;
+  }
+
+  /** GetSecretValue on `secret` and decrypt with the secrets key through Secrets Manager only. */
+  private grantReadSecret(grantee: IGrantee, secret: SecretsmanagerSecret, whose: string): Grant {
+    const broker = this.sidPart(this.name);
+    return Grant.addToPrincipal(grantee, [
+      { Sid: `AmazonMq${broker}Read${this.sidPart(whose)}Credential`, Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: this.secretArns.get(secret)! },
       {
-        Sid: "DecryptSecret",
+        Sid: `AmazonMq${broker}DecryptCredentials`,
         Effect: "Allow",
         Action: "kms:Decrypt",
-        Resource: this.secretsKey.arn,
+        Resource: this.secretsKeyArn,
         Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${this.naming.region}.amazonaws.com` } },
       },
     ]);
+  }
+
+  private sidPart(name: string): string {
+    return name.replace(/(^|[-_])([a-z0-9])/g, (_, __, letter: string) => letter.toUpperCase());
   }
 }

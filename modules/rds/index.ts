@@ -1,11 +1,12 @@
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { Token } from "cdktf";
 import { Construct } from "constructs";
-import type { DatabaseConfig } from "../../environments/types";
-import { type GrantableRole, grantInlinePolicy, serviceTrustPolicy } from "../../lib/iam";
+import type { DataStoreBinding, DataStoreClient, IDataStore } from "../../lib/data-store";
+import { Grant, type IGrantee } from "../../lib/grants";
+import { serviceTrustPolicy } from "../../lib/iam";
 import type { Naming } from "../../lib/naming";
 import { tagComponent } from "../../lib/tags";
 import type { KmsKey } from "../kms-key";
@@ -31,10 +32,37 @@ export interface CrossRegionSource {
   readonly promote?: boolean;
 }
 
+/** PostgreSQL's user-name rule (unquoted identifiers), which IAM database users must follow. */
+const POSTGRES_USER = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** `loan_service` → `LoanService`: a name as part of a statement id (letters and digits only). */
+function sidPart(name: string): string {
+  return name.replace(/(^|[-_])([a-z0-9])/g, (_, __, letter: string) => letter.toUpperCase());
+}
+
 export interface PostgresDatabaseProps {
   readonly naming: Naming;
-  /** Sizes, storage, Multi-AZ, backups and replica count: the environment's `database` block. */
-  readonly config: DatabaseConfig;
+  /**
+   * Engine version. A major ("16") lets RDS apply minor upgrades in the maintenance window; a
+   * pinned minor ("16.4") moves only through configuration.
+   */
+  readonly engineVersion: string;
+  /** Instance class of the primary and its in-region replicas, e.g. `db.r6g.xlarge`. */
+  readonly instanceClass: string;
+  /** Storage at creation, GiB. */
+  readonly allocatedStorageGiB: number;
+  /** Ceiling for storage autoscaling, GiB. @default allocatedStorageGiB (no autoscaling) */
+  readonly maxAllocatedStorageGiB?: number;
+  /** @default "gp3" */
+  readonly storageType?: "gp3" | "io2";
+  /** Provisioned IOPS (required by io2). @default the storage type's baseline */
+  readonly iops?: number;
+  /** A synchronous standby in another AZ with automatic failover. @default true */
+  readonly multiAz?: boolean;
+  /** Days of automated backups (point-in-time recovery). @default 35 (the most RDS keeps) */
+  readonly backupRetentionDays?: number;
+  /** In-region read replicas `<identifier>-replica-N`. @default 0 */
+  readonly readReplicas?: number;
   /** Identifier suffix: the instance is `lma-<environment>-<name>`. @default "postgres" */
   readonly name?: string;
   /** The data subnets' DB subnet group (`Vpc.dbSubnetGroupName`). */
@@ -106,7 +134,8 @@ export interface PostgresDatabaseProps {
  * unencrypted), enhanced monitoring, IAM database authentication, backups with copy-tags, a
  * final snapshot, deletion protection and `prevent_destroy`.
  */
-export class PostgresDatabase extends Construct implements IConnectable {
+export class PostgresDatabase extends Construct implements IConnectable, IDataStore {
+  readonly storeKind = "database";
   readonly instance: DbInstance;
   readonly readReplicas: readonly DbInstance[];
   readonly parameterGroup: DbParameterGroup;
@@ -116,20 +145,29 @@ export class PostgresDatabase extends Construct implements IConnectable {
   readonly identifier: string;
   private readonly naming: Naming;
   private readonly isPrimary: boolean;
+  /** The identifier suffix (`props.name`), which names this database in statement ids. */
+  private readonly name: string;
+  /**
+   * `resource_id` of the writer and each replica, read once: every attribute read is a new
+   * token, and grants compare statements by content to merge a repeated grant.
+   */
+  private readonly resourceIds: readonly string[];
 
   constructor(scope: Construct, id: string, props: PostgresDatabaseProps) {
     super(scope, id);
     tagComponent(this, "database");
-    const { naming, config } = props;
+    const { naming } = props;
     this.naming = naming;
     this.connections = props.securityGroup.connections;
-    this.identifier = naming.name(props.name ?? "postgres");
+    this.name = props.name ?? "postgres";
+    if (!POSTGRES_USER.test(this.name.replace(/-/g, "_"))) throw new Error(`database name "${this.name}" must be lower-case letters, digits, "-" or "_"`);
+    this.identifier = naming.name(this.name);
     const source = props.crossRegionSource;
     const promoted = source?.promote ?? false;
     const replicating = source !== undefined && !promoted;
     this.isPrimary = source === undefined || promoted;
     const deletionProtection = props.deletionProtection ?? true;
-    const major = config.engineVersion.split(".")[0]!;
+    const major = props.engineVersion.split(".")[0]!;
 
     this.parameterGroup = new DbParameterGroup(this, "parameters", {
       name: naming.name(`postgres${major}`),
@@ -151,7 +189,7 @@ export class PostgresDatabase extends Construct implements IConnectable {
     });
 
     this.monitoringRole = new IamRole(this, "monitoring-role", {
-      name: naming.globalName(`${props.name ?? "postgres"}-monitoring`),
+      name: naming.globalName(`${this.name}-monitoring`),
       description: `Enhanced monitoring of ${this.identifier}`,
       assumeRolePolicy: serviceTrustPolicy("monitoring.rds.amazonaws.com", naming.accountId),
     });
@@ -162,12 +200,13 @@ export class PostgresDatabase extends Construct implements IConnectable {
 
     // Minor versions move only through configuration (dev → staging → production) when one is
     // pinned; a bare major ("16") lets RDS apply minor upgrades in the maintenance window.
-    const pinnedMinor = config.engineVersion.includes(".");
+    const pinnedMinor = props.engineVersion.includes(".");
     const common = {
-      instanceClass: config.instanceClass,
-      storageType: config.storageType,
-      iops: config.iops,
-      maxAllocatedStorage: config.maxAllocatedStorageGiB > config.allocatedStorageGiB ? config.maxAllocatedStorageGiB : undefined,
+      instanceClass: props.instanceClass,
+      storageType: props.storageType ?? "gp3",
+      iops: props.iops,
+      maxAllocatedStorage:
+        (props.maxAllocatedStorageGiB ?? 0) > props.allocatedStorageGiB ? props.maxAllocatedStorageGiB : undefined,
       parameterGroupName: this.parameterGroup.name,
       vpcSecurityGroupIds: [props.securityGroup.id],
       publiclyAccessible: false,
@@ -202,14 +241,14 @@ export class PostgresDatabase extends Construct implements IConnectable {
         : {
             replicateSourceDb: undefined,
             engine: source ? undefined : "postgres",
-            engineVersion: source ? undefined : config.engineVersion,
-            allocatedStorage: source ? undefined : config.allocatedStorageGiB,
+            engineVersion: source ? undefined : props.engineVersion,
+            allocatedStorage: source ? undefined : props.allocatedStorageGiB,
             dbName: source ? undefined : (props.databaseName ?? "lma"),
             username: source ? undefined : (props.masterUsername ?? "lma_admin"),
             manageMasterUserPassword: true,
             masterUserSecretKmsKeyId: props.secretsKey.arn,
-            multiAz: config.multiAz,
-            backupRetentionPeriod: config.backupRetentionDays,
+            multiAz: props.multiAz ?? true,
+            backupRetentionPeriod: props.backupRetentionDays ?? 35,
             backupWindow: props.backupWindow ?? "03:00-04:00",
           }),
       // A cross-region replica must name this region's key; in-region the key is set once.
@@ -224,7 +263,7 @@ export class PostgresDatabase extends Construct implements IConnectable {
       lifecycle: { preventDestroy: deletionProtection },
     });
 
-    const replicaCount = this.isPrimary && source === undefined ? config.readReplicas : 0;
+    const replicaCount = this.isPrimary && source === undefined ? (props.readReplicas ?? 0) : 0;
     this.readReplicas = Array.from({ length: replicaCount }, (_, index) => {
       const identifier = `${this.identifier}-replica-${index + 1}`;
       return new DbInstance(this, `replica-${index + 1}`, {
@@ -240,6 +279,7 @@ export class PostgresDatabase extends Construct implements IConnectable {
         dependsOn: this.logGroups(`replica-${index + 1}-logs`, identifier, props).map((group) => group.resource),
       });
     });
+    this.resourceIds = [this.instance, ...this.readReplicas].map((instance) => instance.resourceId);
   }
 
   /** `host:port` of the writer. */
@@ -267,21 +307,34 @@ export class PostgresDatabase extends Construct implements IConnectable {
   }
 
   /**
-   * Lets `role` connect as database user `dbUser` with an IAM authentication token
+   * Lets `grantee` connect as database user `dbUser` with an IAM authentication token
    * (`rds-db:connect` on that user of the writer and of every replica, nothing else). The user
    * must exist in PostgreSQL with `GRANT rds_iam TO <dbUser>`.
    */
-  grantConnect(role: GrantableRole, dbUser: string): IamRolePolicy {
-    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(dbUser)) throw new Error(`"${dbUser}" is not a PostgreSQL user name`);
-    const instances = [this.instance, ...this.readReplicas];
-    return grantInlinePolicy(this, role, `rds-connect-${dbUser}`.replace(/_/g, "-"), [
+  grantConnect(grantee: IGrantee, dbUser: string): Grant {
+    if (!POSTGRES_USER.test(dbUser)) throw new Error(`"${dbUser}" is not a PostgreSQL user name`);
+    return Grant.addToPrincipal(grantee, [
       {
-        Sid: "ConnectWithIamToken",
+        Sid: `RdsConnect${sidPart(this.name)}As${sidPart(dbUser)}`,
         Effect: "Allow",
         Action: "rds-db:connect",
-        Resource: instances.map((instance) => this.naming.arn("rds-db", `dbuser:${instance.resourceId}/${dbUser}`)),
+        Resource: this.resourceIds.map((resourceId) => this.naming.arn("rds-db", `dbuser:${resourceId}/${dbUser}`)),
       },
     ]);
+  }
+
+  /**
+   * Admits `client` on 5432, lets its task role connect as the database user named after it (a
+   * hyphen becomes `_`), and tells it the writer's host, port and user.
+   */
+  bind(client: DataStoreClient): DataStoreBinding {
+    if (client.connectable) this.connections.allowDefaultPortFrom(client.connectable);
+    const dbUser = client.name.replace(/-/g, "_");
+    return {
+      environment: { DATABASE_HOST: this.address, DATABASE_PORT: Token.asString(this.port), DATABASE_USER: dbUser },
+      secrets: {},
+      grants: [this.grantConnect(client.taskRole, dbUser)],
+    };
   }
 
   /** The KMS-encrypted groups RDS exports into; created first so RDS never makes them itself. */

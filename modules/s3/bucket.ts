@@ -1,4 +1,3 @@
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import {
   S3BucketLifecycleConfiguration,
@@ -13,7 +12,9 @@ import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Lazy } from "cdktf";
 import { Construct } from "constructs";
-import { type GrantableRole, grantInlinePolicy, type PolicyStatement, policyDocument } from "../../lib/iam";
+import type { DataStoreBinding, DataStoreClient, IDataStore } from "../../lib/data-store";
+import { Grant, type IGrantee } from "../../lib/grants";
+import { type PolicyStatement, policyDocument } from "../../lib/iam";
 import type { Naming } from "../../lib/naming";
 import type { KmsKey } from "../kms-key";
 
@@ -49,7 +50,7 @@ export interface SecureBucketProps {
   /**
    * Object lock mode. COMPLIANCE: nobody, not even the account root, can shorten the retention or
    * delete a locked version. GOVERNANCE: principals with `s3:BypassGovernanceRetention` can.
-   * @default "COMPLIANCE" (the SPEC's immutable logs; a weaker mode must be chosen explicitly)
+   * @default "COMPLIANCE" (immutable logs; a weaker mode must be chosen explicitly)
    */
   readonly objectLockMode?: "COMPLIANCE" | "GOVERNANCE";
   /**
@@ -65,8 +66,12 @@ export interface SecureBucketProps {
  * (bucket owner enforced), all public access blocked, a policy that denies plain HTTP, TLS below 1.2
  * and (with KMS) uploads under any other key, noncurrent-version expiry and multipart cleanup.
  * Other constructs add statements with `addToResourcePolicy`, since a bucket has one policy.
+ *
+ * As a data store its kind is its component: a service that `uses` `documents` binds to the
+ * `documents` bucket, gets read-write access and `DOCUMENTS_BUCKET` (S3 is reached through the
+ * VPC's gateway endpoint, so there is no security group to open).
  */
-export class SecureBucket extends Construct {
+export class SecureBucket extends Construct implements IDataStore {
   readonly bucket: S3Bucket;
   readonly kmsKey?: KmsKey;
   /** Versioning must exist before replication (source and destination) can be configured. */
@@ -75,8 +80,16 @@ export class SecureBucket extends Construct {
   readonly policy: S3BucketPolicy;
   /** The component name given in the props, e.g. `documents`. */
   readonly component: string;
+  /** The component: what services name in `uses`. */
+  readonly storeKind: string;
   private readonly naming: Naming;
   private readonly policyStatements: PolicyStatement[] = [];
+  /**
+   * The bucket's and key's ARNs, read once: every attribute read is a new token, and grants
+   * compare statements by content to merge a repeated grant.
+   */
+  private readonly bucketArn: string;
+  private readonly kmsKeyArn?: string;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -87,6 +100,7 @@ export class SecureBucket extends Construct {
     const objectLock = props.objectLockRetentionDays !== undefined || props.objectLockRetentionYears !== undefined;
     this.kmsKey = props.kmsKey;
     this.component = props.component;
+    this.storeKind = props.component;
     this.naming = naming;
     this.bucket = new S3Bucket(this, "bucket", {
       bucket: naming.bucketName(props.component),
@@ -95,6 +109,8 @@ export class SecureBucket extends Construct {
       lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
     const bucket = this.bucket.id;
+    this.bucketArn = this.bucket.arn;
+    this.kmsKeyArn = props.kmsKey?.arn;
 
     new S3BucketOwnershipControls(this, "ownership", { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
     new S3BucketPublicAccessBlock(this, "public-access-block", {
@@ -200,7 +216,7 @@ export class SecureBucket extends Construct {
   }
 
   get arn(): string {
-    return this.bucket.arn;
+    return this.bucketArn;
   }
 
   get name(): string {
@@ -217,11 +233,7 @@ export class SecureBucket extends Construct {
    * decrypt with the bucket's key through S3 only. For roles that assemble their own policy.
    */
   readStatements(): PolicyStatement[] {
-    return [
-      { Sid: `${this.sid}List`, Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: this.bucket.arn },
-      { Sid: `${this.sid}Read`, Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${this.bucket.arn}/*` },
-      ...this.keyStatements(["kms:Decrypt", "kms:DescribeKey"]),
-    ];
+    return [...this.listAndGetStatements(), ...this.keyStatements("Decrypt", ["kms:Decrypt", "kms:DescribeKey"])];
   }
 
   /**
@@ -230,25 +242,31 @@ export class SecureBucket extends Construct {
    */
   readWriteStatements(): PolicyStatement[] {
     return [
-      ...this.readStatements().filter((statement) => !statement.Sid?.endsWith("Kms")),
+      ...this.listAndGetStatements(),
       {
         Sid: `${this.sid}Write`,
         Effect: "Allow",
         Action: ["s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
-        Resource: `${this.bucket.arn}/*`,
+        Resource: `${this.bucketArn}/*`,
       },
-      ...this.keyStatements(["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"]),
+      ...this.keyStatements("EncryptDecrypt", ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"]),
     ];
   }
 
-  /** Attaches `readStatements` to `role` as an inline policy `s3-<component>-read`. */
-  grantRead(role: GrantableRole): IamRolePolicy {
-    return this.attach(role, "read", this.readStatements());
+  /** Grants `readStatements` to `grantee`. */
+  grantRead(grantee: IGrantee): Grant {
+    return Grant.addToPrincipal(grantee, this.readStatements());
   }
 
-  /** Attaches `readWriteStatements` to `role` as an inline policy `s3-<component>-read-write`. */
-  grantReadWrite(role: GrantableRole): IamRolePolicy {
-    return this.attach(role, "read-write", this.readWriteStatements());
+  /** Grants `readWriteStatements` to `grantee`. */
+  grantReadWrite(grantee: IGrantee): Grant {
+    return Grant.addToPrincipal(grantee, this.readWriteStatements());
+  }
+
+  /** Lets `client`'s task role read and write objects and tells it the bucket, as `<COMPONENT>_BUCKET`. */
+  bind(client: DataStoreClient): DataStoreBinding {
+    const variable = `${this.component.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}_BUCKET`;
+    return { environment: { [variable]: this.name }, secrets: {}, grants: [this.grantReadWrite(client.taskRole)] };
   }
 
   /**
@@ -277,22 +295,24 @@ export class SecureBucket extends Construct {
     return `S3${this.component.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase())}`;
   }
 
-  private keyStatements(actions: readonly string[]): PolicyStatement[] {
-    if (!this.kmsKey) return [];
+  private listAndGetStatements(): PolicyStatement[] {
+    return [
+      { Sid: `${this.sid}List`, Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: this.bucketArn },
+      { Sid: `${this.sid}Read`, Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${this.bucketArn}/*` },
+    ];
+  }
+
+  /** The key use behind a grant, through S3 only; `use` names it in the Sid (`S3DocumentsKmsDecrypt`). */
+  private keyStatements(use: string, actions: readonly string[]): PolicyStatement[] {
+    if (!this.kmsKeyArn) return [];
     return [
       {
-        Sid: `${this.sid}Kms`,
+        Sid: `${this.sid}Kms${use}`,
         Effect: "Allow",
         Action: actions,
-        Resource: this.kmsKey.arn,
+        Resource: this.kmsKeyArn,
         Condition: { StringEquals: { "kms:ViaService": `s3.${this.naming.region}.amazonaws.com` } },
       },
     ];
   }
-
-  private attach(role: GrantableRole, mode: string, statements: readonly PolicyStatement[]): IamRolePolicy {
-    return grantInlinePolicy(this, role, `s3-${this.component}-${mode}`, statements);
-  }
 }
-
-export type { GrantableRole } from "../../lib/iam";

@@ -1,12 +1,11 @@
 import { Construct } from "constructs";
-import { type AwsRegion, KNOWN_REGIONS } from "../../environments/types";
 import type { Naming } from "../../lib/naming";
 import { tagComponent } from "../../lib/tags";
 import type { KmsKey } from "../kms-key";
 import { SecureBucket } from "./bucket";
 import { BucketReplication } from "./replication";
 
-export { type GrantableRole, SecureBucket, type SecureBucketProps } from "./bucket";
+export { SecureBucket, type SecureBucketProps } from "./bucket";
 export { BucketReplication, type BucketReplicationProps } from "./replication";
 
 /**
@@ -52,7 +51,7 @@ export interface PlatformBucketsProps {
   readonly preventDestroy?: boolean;
   /**
    * Object Lock on `logs`: the default retention every new log object gets.
-   * @default { mode: "COMPLIANCE", years: 7 } (SPEC: immutable logs, 7-year retention)
+   * @default { mode: "COMPLIANCE", years: 7 } (immutable logs, kept the seven years audits ask for)
    */
   readonly logsObjectLock?: LogsObjectLock;
   /**
@@ -66,7 +65,12 @@ export interface PlatformBucketsProps {
    * region's keys with the same aliases as `dataKey`, `backupsKey` and `logsKey`.
    * @default no replication
    */
-  readonly replicateTo?: AwsRegion;
+  readonly replicateTo?: Naming["region"];
+  /**
+   * The AWS account that delivers ALB access logs in this region (Elastic Load Balancing's
+   * regional account, listed in the ELB documentation); `logs` lets it write under `alb/`.
+   */
+  readonly albLogDeliveryAccountId: string;
 }
 
 /**
@@ -136,7 +140,7 @@ export class PlatformBuckets extends Construct {
         },
       ],
     });
-    this.allowLogDelivery(naming);
+    this.allowLogDelivery(naming, props.albLogDeliveryAccountId);
 
     this.staticAssets = new SecureBucket(this, "static-assets", {
       naming,
@@ -197,7 +201,7 @@ export class PlatformBuckets extends Construct {
     return [this.staticAssets, this.documents, this.backups, this.logs, this.accessLogs];
   }
 
-  private replicate(naming: Naming, region: AwsRegion, props: PlatformBucketsProps) {
+  private replicate(naming: Naming, region: Naming["region"], props: PlatformBucketsProps) {
     const aliasOf = (key: KmsKey): string => {
       const alias = key.alias.nameInput;
       if (!alias) throw new Error(`KMS key ${key.node.path} has no literal alias to name its DR counterpart by`);
@@ -228,7 +232,7 @@ export class PlatformBuckets extends Construct {
   }
 
   /** The log producers' bucket-policy statements on `logs`, each limited to its prefix and account. */
-  private allowLogDelivery(naming: Naming): void {
+  private allowLogDelivery(naming: Naming, albLogDeliveryAccountId: string): void {
     const account = naming.accountId;
     const arn = this.logs.arn;
     const under = (prefix: string) => `${arn}/${prefix}/AWSLogs/${account}/*`;
@@ -239,7 +243,7 @@ export class PlatformBuckets extends Construct {
     this.logs.addToResourcePolicy({
       Sid: "AllowAlbLogDelivery",
       Effect: "Allow",
-      Principal: { AWS: `arn:aws:iam::${KNOWN_REGIONS[naming.region].elbAccountId}:root` },
+      Principal: { AWS: `arn:aws:iam::${albLogDeliveryAccountId}:root` },
       Action: "s3:PutObject",
       Resource: under(LOG_PREFIXES.alb),
     });

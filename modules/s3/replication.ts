@@ -2,7 +2,6 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { S3BucketReplicationConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-replication-configuration";
 import { Construct } from "constructs";
-import type { AwsRegion } from "../../environments/types";
 import { type PolicyStatement, policyDocument, serviceTrustPolicy } from "../../lib/iam";
 import type { Naming } from "../../lib/naming";
 import type { KmsKey } from "../kms-key";
@@ -16,7 +15,7 @@ export interface BucketReplicationProps {
    * Region of the destination: the bucket of the same component there, named by the convention
    * (`naming.inRegion(region).bucketName(component)`), created by that region's own stack.
    */
-  readonly destinationRegion: AwsRegion;
+  readonly destinationRegion: Naming["region"];
   /**
    * Alias name (`alias/lma-<env>-<purpose>`) of the key that encrypts replicas in the destination
    * region. Replicas are re-encrypted under the destination region's own key, so the copy stays

@@ -4,8 +4,9 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamServiceLinkedRole } from "@cdktf/provider-aws/lib/iam-service-linked-role";
 import { OpensearchDomain } from "@cdktf/provider-aws/lib/opensearch-domain";
 import { Construct } from "constructs";
-import type { SearchConfig } from "../../environments/types";
-import { type GrantableRole, grantInlinePolicy, policyDocument } from "../../lib/iam";
+import type { DataStoreBinding, DataStoreClient, IDataStore } from "../../lib/data-store";
+import { Grant, type IGrantee } from "../../lib/grants";
+import { policyDocument } from "../../lib/iam";
 import type { Naming } from "../../lib/naming";
 import { tagComponent } from "../../lib/tags";
 import type { KmsKey } from "../kms-key";
@@ -25,8 +26,20 @@ const NO_AUTO_TUNE = /^(t2|t3)\./;
 
 export interface SearchDomainProps {
   readonly naming: Naming;
-  /** Instance type and count, volume, zone awareness and dedicated masters: the environment's `search` block. */
-  readonly config: SearchConfig;
+  /** Engine, e.g. `OpenSearch_2.13`. */
+  readonly engineVersion: string;
+  /** Data node type, e.g. `r6g.large.search` (t2/t3 types run without Auto-Tune). */
+  readonly instanceType: string;
+  /** Data nodes; a multiple of `zoneAwarenessAzs` keeps the zones balanced. */
+  readonly instanceCount: number;
+  /** gp3 volume per data node, GiB. */
+  readonly volumeSizeGiB: number;
+  /** AZs the data nodes (and replica shards) are spread over. @default 3 */
+  readonly zoneAwarenessAzs?: 1 | 2 | 3;
+  /** Dedicated master nodes (0 makes the data nodes elect a master themselves). @default 3 */
+  readonly dedicatedMasterCount?: 0 | 3 | 5;
+  /** Dedicated master node type. @default instanceType */
+  readonly dedicatedMasterType?: string;
   /** Domain name suffix (the domain is `lma-<environment>-<name>`, at most 28 characters). @default "search" */
   readonly name?: string;
   /** Data subnets in AZ order; the domain uses the first `zoneAwarenessAzs` of them. */
@@ -59,29 +72,35 @@ export interface SearchDomainProps {
  * (no internal user database, no password), zone awareness and dedicated masters as configured,
  * and slow, error and audit logs in KMS-encrypted log groups.
  */
-export class SearchDomain extends Construct implements IConnectable {
+export class SearchDomain extends Construct implements IConnectable, IDataStore {
+  readonly storeKind = "search";
   readonly domain: OpensearchDomain;
   readonly connections: Connections;
   /** The master user's role, when the module created it. */
   readonly adminRole?: IamRole;
   private readonly domainArn: string;
+  /** The name suffix (`props.name`), which names this domain in statement ids. */
+  private readonly name: string;
 
   constructor(scope: Construct, id: string, props: SearchDomainProps) {
     super(scope, id);
     tagComponent(this, "search");
-    const { naming, config } = props;
+    const { naming } = props;
+    const zoneAwarenessAzs = props.zoneAwarenessAzs ?? 3;
+    const dedicatedMasterCount = props.dedicatedMasterCount ?? 3;
     this.connections = props.securityGroup.connections;
-    const domainName = naming.name(props.name ?? "search");
+    this.name = props.name ?? "search";
+    const domainName = naming.name(this.name);
     if (domainName.length > 28) throw new Error(`OpenSearch domain name ${domainName} is longer than 28 characters`);
-    if (props.subnetIds.length < config.zoneAwarenessAzs) {
-      throw new Error(`${domainName}: ${config.zoneAwarenessAzs} AZs need as many subnets (got ${props.subnetIds.length})`);
+    if (props.subnetIds.length < zoneAwarenessAzs) {
+      throw new Error(`${domainName}: ${zoneAwarenessAzs} AZs need as many subnets (got ${props.subnetIds.length})`);
     }
     this.domainArn = naming.arn("es", `domain/${domainName}`);
-    const zoneAware = config.zoneAwarenessAzs > 1;
+    const zoneAware = zoneAwarenessAzs > 1;
 
     if (!props.masterUserArn) {
       this.adminRole = new IamRole(this, "admin-role", {
-        name: naming.globalName(`${props.name ?? "search"}-admin`),
+        name: naming.globalName(`${this.name}-admin`),
         description: `Fine-grained access control master user of ${domainName}`,
         assumeRolePolicy: policyDocument([
           {
@@ -103,7 +122,7 @@ export class SearchDomain extends Construct implements IConnectable {
       logType,
       group: new LogGroup(this, `${suffix}-logs`, {
         naming,
-        name: ["opensearch", props.name ?? "search", suffix],
+        name: ["opensearch", this.name, suffix],
         kmsKey: props.logsKey,
         retentionInDays: props.logRetentionDays,
       }),
@@ -132,19 +151,19 @@ export class SearchDomain extends Construct implements IConnectable {
     const offPeakHour = props.offPeakStartHourUtc ?? 3;
     this.domain = new OpensearchDomain(this, "domain", {
       domainName,
-      engineVersion: config.engineVersion,
+      engineVersion: props.engineVersion,
       clusterConfig: {
-        instanceType: config.instanceType,
-        instanceCount: config.instanceCount,
+        instanceType: props.instanceType,
+        instanceCount: props.instanceCount,
         zoneAwarenessEnabled: zoneAware,
-        zoneAwarenessConfig: zoneAware ? { availabilityZoneCount: config.zoneAwarenessAzs } : undefined,
-        dedicatedMasterEnabled: config.dedicatedMasterCount > 0,
-        dedicatedMasterCount: config.dedicatedMasterCount > 0 ? config.dedicatedMasterCount : undefined,
-        dedicatedMasterType: config.dedicatedMasterCount > 0 ? config.dedicatedMasterType : undefined,
+        zoneAwarenessConfig: zoneAware ? { availabilityZoneCount: zoneAwarenessAzs } : undefined,
+        dedicatedMasterEnabled: dedicatedMasterCount > 0,
+        dedicatedMasterCount: dedicatedMasterCount > 0 ? dedicatedMasterCount : undefined,
+        dedicatedMasterType: dedicatedMasterCount > 0 ? (props.dedicatedMasterType ?? props.instanceType) : undefined,
       },
-      ebsOptions: { ebsEnabled: true, volumeType: "gp3", volumeSize: config.volumeSizeGiB },
+      ebsOptions: { ebsEnabled: true, volumeType: "gp3", volumeSize: props.volumeSizeGiB },
       vpcOptions: {
-        subnetIds: props.subnetIds.slice(0, config.zoneAwarenessAzs),
+        subnetIds: props.subnetIds.slice(0, zoneAwarenessAzs),
         securityGroupIds: [props.securityGroup.id],
       },
       encryptAtRest: { enabled: true, kmsKeyId: props.storageKey.arn },
@@ -172,7 +191,7 @@ export class SearchDomain extends Construct implements IConnectable {
         cloudwatchLogGroupArn: group.arn,
         enabled: true,
       })),
-      autoTuneOptions: NO_AUTO_TUNE.test(config.instanceType)
+      autoTuneOptions: NO_AUTO_TUNE.test(props.instanceType)
         ? { desiredState: "DISABLED", rollbackOnDisable: "NO_ROLLBACK" }
         : { desiredState: "ENABLED", rollbackOnDisable: "NO_ROLLBACK", useOffPeakWindow: true },
       offPeakWindowOptions: { enabled: true, offPeakWindow: { windowStartTime: { hours: offPeakHour, minutes: 0 } } },
@@ -187,17 +206,24 @@ export class SearchDomain extends Construct implements IConnectable {
   }
 
   /**
-   * Lets `role` send HTTP requests to the domain (`es:ESHttp*` on its indices). Inside the domain,
-   * fine-grained access control still needs a role mapping for the role's ARN.
+   * Lets `grantee` send HTTP requests to the domain (`es:ESHttp*` on its indices). Inside the
+   * domain, fine-grained access control still needs a role mapping for the grantee's ARN.
    */
-  grantReadWrite(role: GrantableRole): IamRolePolicy {
-    return grantInlinePolicy(this, role, "opensearch-read-write", [
+  grantReadWrite(grantee: IGrantee): Grant {
+    const sidPart = this.name.replace(/(^|-)([a-z0-9])/g, (_, __, letter: string) => letter.toUpperCase());
+    return Grant.addToPrincipal(grantee, [
       {
-        Sid: "QueryAndIndex",
+        Sid: `OpenSearchReadWrite${sidPart}`,
         Effect: "Allow",
         Action: ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut", "es:ESHttpDelete"],
         Resource: `${this.domainArn}/*`,
       },
     ]);
+  }
+
+  /** Admits `client` on HTTPS, lets its task role query and index, and tells it the endpoint. */
+  bind(client: DataStoreClient): DataStoreBinding {
+    if (client.connectable) this.connections.allowDefaultPortFrom(client.connectable);
+    return { environment: { SEARCH_ENDPOINT: this.endpoint }, secrets: {}, grants: [this.grantReadWrite(client.taskRole)] };
   }
 }

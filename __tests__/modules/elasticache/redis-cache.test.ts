@@ -1,4 +1,3 @@
-import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
 import { dev } from "../../../environments/dev";
@@ -9,7 +8,7 @@ import { RedisCache } from "../../../modules/elasticache";
 import { KmsKey } from "../../../modules/kms-key";
 import { SecurityGroup } from "../../../modules/security-group";
 import { listOf, synthRegional } from "../../support/synth";
-import { keyArnRef, only, ref, statement } from "../s3/support";
+import { keyArnRef, only, ref } from "../s3/support";
 
 const primary = synthRegional(production, 0).json;
 const standby = synthRegional(production, 1).json;
@@ -136,7 +135,11 @@ describe("RedisCache", () => {
       () =>
         new RedisCache(stack, "cache", {
           naming,
-          config: { ...production.cache, replicasPerShard: 0, multiAz: false },
+          engineVersion: production.cache.engineVersion,
+          nodeType: production.cache.nodeType,
+          clusterMode: true,
+          replicasPerShard: 0,
+          multiAz: false,
           subnetGroupName: "subnets",
           securityGroup,
           storageKey: key,
@@ -144,29 +147,5 @@ describe("RedisCache", () => {
           logRetentionDays: 30,
         }),
     ).toThrow(/cluster mode needs at least one replica per shard/);
-  });
-
-  it("grantConnect allows elasticache:Connect on the group and the application user only", () => {
-    const { stack, naming, key, securityGroup } = setup();
-    const cache = new RedisCache(stack, "cache", {
-      naming,
-      config: production.cache,
-      subnetGroupName: "subnets",
-      securityGroup,
-      storageKey: key,
-      logsKey: key,
-      logRetentionDays: 30,
-    });
-    cache.grantConnect(new IamRole(stack, "role", { name: "svc", assumeRolePolicy: "{}" }));
-    const json = JSON.parse(Testing.synth(stack));
-    const [, policy] = only(json, "aws_iam_role_policy");
-    const [groupName] = only(json, "aws_elasticache_replication_group");
-    const [userName] = only(json, "aws_elasticache_user", (body) => body.user_name === "lma-production-redis-app");
-    expect(statement(policy.policy, "ConnectWithIamToken")).toEqual({
-      Sid: "ConnectWithIamToken",
-      Effect: "Allow",
-      Action: "elasticache:Connect",
-      Resource: [ref("aws_elasticache_replication_group", groupName, "arn"), ref("aws_elasticache_user", userName, "arn")],
-    });
   });
 });
