@@ -1,6 +1,5 @@
-import { readFileSync, readdirSync, existsSync } from "node:fs";
-import { join } from "node:path";
 import type { EnvironmentConfig } from "../../environments/types";
+import { readStackJson, synthesizedStackNames } from "../stack-json";
 import { MANAGED_SERVICE_RULES } from "./rules/managed-services";
 import { CONTAINER_RULES } from "./rules/containers";
 import { EDGE_RULES } from "./rules/edge";
@@ -48,14 +47,7 @@ export function runRules(
   });
 }
 
-/** Reads `<outdir>/stacks/<name>/cdk.tf.json` for every stack a synthesis wrote. */
+/** Every stack a synthesis wrote to `outdir` (its manifest.json), by name. */
 export function readSynthesizedStacks(outdir: string): Map<string, StackJson> {
-  const root = join(outdir, "stacks");
-  if (!existsSync(root)) throw new Error(`${root} does not exist: synthesize first (npx tsx main.ts)`);
-  return new Map(
-    readdirSync(root)
-      .filter((name) => existsSync(join(root, name, "cdk.tf.json")))
-      .sort()
-      .map((name) => [name, JSON.parse(readFileSync(join(root, name, "cdk.tf.json"), "utf8")) as StackJson]),
-  );
+  return new Map(synthesizedStackNames(outdir).map((name) => [name, readStackJson(outdir, name)]));
 }

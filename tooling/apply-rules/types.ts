@@ -5,7 +5,6 @@ export interface StackJson {
   readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
   readonly provider?: Record<string, Record<string, unknown>[]>;
   readonly terraform?: Record<string, unknown>;
-  readonly [block: string]: unknown;
 }
 
 /** What a rule may know beyond the stack it checks. */
