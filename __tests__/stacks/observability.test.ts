@@ -80,8 +80,8 @@ describe.each(Object.keys(ENVIRONMENTS))("lma-%s-observability", (name) => {
 
   it("routes every critical monitor to a PagerDuty service whose escalation policy reaches scheduled people", () => {
     const objects = Object.fromEntries(bodies(json, "datadog_integration_pagerduty_service_object").map((object) => [object.service_name, object]));
-    const integrations = json.resource.pagerduty_service_integration!;
-    const services = json.resource.pagerduty_service!;
+    const integrations = json.resource.pagerduty_service_integration as Record<string, Body>;
+    const services = json.resource.pagerduty_service as Record<string, Body>;
     const policies = json.resource.pagerduty_escalation_policy!;
     const schedules = json.resource.pagerduty_schedule!;
     const critical = monitors.filter((monitor) => tagsOf(monitor).severity === "critical");
