@@ -5,7 +5,12 @@ import { ACCOUNT, type RuleFixture, SUBJECT, pair, policy, stack } from "./fixtu
 
 const [offeredMajor, [offeredMinor]] = Object.entries(OFFERED_MINOR_VERSIONS.engines.postgres!)[0]! as [string, string[]];
 const PROTECTED = { name: "staging" as const, accountId: ACCOUNT, deletionProtection: true };
-const PINS = pinnedImageTags(Object.values(releases).map((release) => ({ release })));
+// releases.json holds one pin set per environment beside other keys (a schema reference, for one).
+const PINS = pinnedImageTags(
+  Object.values(releases as Record<string, unknown>)
+    .filter((release): release is { version: string; functions: Record<string, string> } => typeof (release as { version?: unknown })?.version === "string")
+    .map((release) => ({ release })),
+);
 
 /** The release pins of environments/releases.json, which the ECR rule must never expire. */
 const withPins = ({ breaks, passes }: RuleFixture): RuleFixture => ({ breaks: { ...breaks, pinnedImageTags: PINS }, passes: { ...passes, pinnedImageTags: PINS } });
