@@ -225,3 +225,14 @@ describe("environments/observability.ts validation", () => {
     expect(message).toContain(`environments/observability.ts: ${field}`);
   });
 });
+
+describe("docs/observability.md", () => {
+  const text = require("node:fs").readFileSync(require("node:path").join(__dirname, "../../docs/observability.md"), "utf8") as string;
+  it("documents every custom metric the monitors and SLOs read", () => {
+    const { json } = synthesized.production!;
+    const queries = [...bodies(json, "datadog_monitor").map((monitor) => monitor.query), JSON.stringify(json.resource.datadog_service_level_objective)];
+    const custom = new Set(queries.flatMap((query) => [...query.matchAll(/\b(lma\.[a-z0-9_.]+?)(?=\{)/g)].map((found) => found[1]!)));
+    expect(custom.size).toBeGreaterThan(0);
+    for (const name of custom) expect(text).toContain(`\`${name}\``);
+  });
+});
