@@ -1,3 +1,4 @@
+import { DefaultTokenResolver, StringConcat, Tokenization } from "cdktf";
 import type { IConstruct } from "constructs";
 import type { PolicyStatement } from "./iam";
 
@@ -56,19 +57,29 @@ function canonical(value: unknown): string {
 }
 
 /**
- * Merges `added` into `existing` in place: a statement whose Sid is already present with the
- * same content is skipped; the same Sid with different content throws, naming `owner`.
+ * A statement with its tokens resolved to Terraform expressions: each read of a resource attribute
+ * is a new token, so two grants naming the same key's ARN only compare equal once resolved.
  */
-export function mergeStatements(existing: PolicyStatement[], added: readonly PolicyStatement[], owner: string): void {
+function resolved(statement: PolicyStatement, scope: IConstruct): unknown {
+  return Tokenization.resolve(statement, { scope, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });
+}
+
+/**
+ * Merges `added` into `existing` in place: a statement whose Sid is already present with the
+ * same content is skipped; the same Sid with different content throws, naming `owner`. Tokens
+ * are compared as the references they resolve to in `scope` (the policy's owner).
+ */
+export function mergeStatements(existing: PolicyStatement[], added: readonly PolicyStatement[], owner: string, scope?: IConstruct): void {
+  const content = (statement: PolicyStatement) => canonical(scope ? resolved(statement, scope) : statement);
   for (const statement of added) {
     const same = statement.Sid === undefined ? undefined : existing.find((candidate) => candidate.Sid === statement.Sid);
     if (!same) {
       existing.push(statement);
       continue;
     }
-    if (canonical(same) !== canonical(statement)) {
+    if (content(same) !== content(statement)) {
       throw new Error(
-        `${owner}: statement Sid "${statement.Sid}" is granted twice with different content:\n  ${canonical(same)}\n  ${canonical(statement)}`,
+        `${owner}: statement Sid "${statement.Sid}" is granted twice with different content:\n  ${content(same)}\n  ${content(statement)}`,
       );
     }
   }

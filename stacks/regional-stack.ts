@@ -1,7 +1,7 @@
-import { TerraformOutput, Token } from "cdktf";
+import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig, RegionConfig } from "../environments/types";
-import { subnetPlanOf } from "../lib/subnets";
+import type { DataStoreClient, IDataStore } from "../lib/data-store";
 import { amazonMqQueueDepth, REGION_HEALTH_PATH, ServicePlatform } from "../modules/ecs";
 import { ApiRecord, DnsValidatedCertificate, edgeNames, WebDistribution } from "../modules/edge";
 import { RedisCache } from "../modules/elasticache";
@@ -13,6 +13,11 @@ import { PlatformFunctions } from "../modules/serverless";
 import { SecurityBaseline, SecurityGroupChain } from "../modules/security";
 import { Vpc } from "../modules/vpc";
 import { AwsStack } from "./aws-stack";
+import { cacheProps, databaseProps, messagingProps, searchProps, storageProps } from "./data-store-props";
+import { computeProps, functionsProps, networkProps, platformService, securityProps } from "./props";
+
+/** Every kind of store a client may name in `uses`, whether or not this region hosts it. */
+const DATA_STORE_KINDS: readonly string[] = ["database", "cache", "search", "queue", "documents"];
 
 /**
  * `lma-<environment>-<region>`: everything the platform runs in one region of one environment,
@@ -20,25 +25,25 @@ import { AwsStack } from "./aws-stack";
  */
 export class RegionalStack extends AwsStack {
   readonly region: RegionConfig;
-  /** KMS keys, secrets, ECS roles, detection, web ACLs, Shield (section 1). */
+  /** KMS keys, secrets, ECS roles, detection, web ACLs, Shield. */
   readonly security: SecurityBaseline;
   readonly network: Vpc;
-  /** Security groups: alb, services[name], database, cache, search, messaging, functions (section 3). */
+  /** Security groups: alb, services[name], database, cache, search, messaging, functions. */
   readonly securityGroups: SecurityGroupChain;
-  /** The platform buckets (section 4): staticAssets, documents, backups, logs, accessLogs. */
+  /** The platform buckets: staticAssets, documents, backups, logs, accessLogs. */
   readonly storage: PlatformBuckets;
-  /** PostgreSQL (section 5): the primary, or in the standby region its cross-region replica. */
+  /** PostgreSQL: the primary, or in the standby region its cross-region replica. */
   readonly database: PostgresDatabase;
-  /** Redis, OpenSearch, RabbitMQ and the Lambda functions (section 5): primary region only. */
+  /** Redis, OpenSearch, RabbitMQ and the Lambda functions: primary region only. */
   readonly cache?: RedisCache;
   readonly search?: SearchDomain;
   readonly messaging?: RabbitMqBroker;
   readonly functions?: PlatformFunctions;
-  /** ECS cluster, ALB, services, repositories, autoscaling, deployments (section 7). */
+  /** ECS cluster, ALB, services, repositories, autoscaling, deployments. */
   readonly compute: ServicePlatform;
-  /** This region's record of the API name and its health check (section 8). */
+  /** This region's record of the API name and its health check. */
   readonly apiRecord: ApiRecord;
-  /** CloudFront, in the environment's primary region stack only (section 8). */
+  /** CloudFront, in the environment's primary region stack only. */
   readonly cdn?: WebDistribution;
 
   constructor(scope: Construct, environment: EnvironmentConfig, region: RegionConfig) {
@@ -46,27 +51,21 @@ export class RegionalStack extends AwsStack {
     this.region = region;
     const { naming } = this;
 
-    // ── 1. Security baseline (modules/security, issue 3): KMS keys per data class, IAM, detection.
+    // ── 1. Security baseline (modules/security): KMS keys per data class, IAM, detection.
     this.security = new SecurityBaseline(this, "security", {
-      naming,
-      environment,
-      region,
+      ...securityProps(environment, region, naming),
       // The CloudFront-scope web ACL lives in us-east-1, whatever the primary region.
       cloudfrontProvider: region.role === "primary" ? this.providerFor("us-east-1") : undefined,
     });
     const logsKey = this.security.keys.logs;
 
-    // ── 2. Network (modules/vpc, issue 2).
+    // ── 2. Network (modules/vpc).
     this.network = new Vpc(this, "network", {
-      naming,
-      cidr: region.vpcCidr,
-      availabilityZones: region.availabilityZones,
-      subnets: subnetPlanOf(region),
-      natGateways: region.natGateways,
+      ...networkProps(region, naming),
       flowLogs: { type: "cloudwatch", kmsKey: logsKey, retentionInDays: environment.logRetentionDays },
     });
 
-    // ── 3. Security groups chain and WAF (modules/security, issue 3). The web ACLs are in the
+    // ── 3. Security groups chain and WAF (modules/security). The web ACLs are in the
     // baseline: `this.security.regionalWebAclArn`, `this.security.cloudfrontWebAclArn`.
     this.securityGroups = new SecurityGroupChain(this, "security-groups", {
       naming,
@@ -74,144 +73,115 @@ export class RegionalStack extends AwsStack {
       services: environment.services,
     });
 
-    // ── 4. Storage: the four platform buckets (modules/s3, issue 4).
-    const standbyRegion = environment.regions.find((candidate) => candidate.role === "standby");
+    // ── 4. Storage: the platform buckets (modules/s3).
     this.storage = new PlatformBuckets(this, "storage", {
-      naming,
+      ...storageProps(environment, region, naming),
       dataKey: this.security.keys.data,
       backupsKey: this.security.keys.backups,
       logsKey,
-      preventDestroy: environment.deletionProtection,
-      logsObjectLock: environment.storage.logsObjectLock,
-      // The primary replicates documents, backups and logs to the standby's namesake buckets;
-      // the standby replicates nothing, so it plans and applies with the primary region down.
-      replicateTo: region.role === "primary" ? standbyRegion?.region : undefined,
     });
 
-    // ── 5. Data stores and functions (modules/rds, elasticache, search, messaging, serverless; issue 4).
+    // ── 5. Data stores and functions (modules/rds, elasticache, search, messaging, serverless).
     // The standby hosts the cross-region replica only (promotable by `database.promoteStandby`);
     // cache, search, queue and functions are primary-only, so nothing here needs us-east-1.
     const { keys } = this.security;
-    const primaryRegion = environment.regions.find((candidate) => candidate.role === "primary")!;
-    const dataStore = { naming, logsKey: keys.logs, logRetentionDays: environment.logRetentionDays };
     this.database = new PostgresDatabase(this, "database", {
-      ...dataStore,
-      config: environment.database,
+      ...databaseProps(environment, region, naming),
       subnetGroupName: this.network.dbSubnetGroupName,
       securityGroup: this.securityGroups.database,
       storageKey: keys.data,
       secretsKey: keys.secrets,
-      deletionProtection: environment.deletionProtection,
-      skipFinalSnapshot: !environment.deletionProtection,
-      crossRegionSource:
-        region.role === "standby"
-          ? {
-              sourceArn: naming.inRegion(primaryRegion.region).arn("rds", `db:${naming.name("postgres")}`),
-              promote: environment.database.promoteStandby ?? false,
-            }
-          : undefined,
+      logsKey: keys.logs,
     });
     if (region.role === "primary") {
       this.cache = new RedisCache(this, "cache", {
-        ...dataStore,
-        config: environment.cache,
+        ...cacheProps(environment, naming),
         subnetGroupName: this.network.cacheSubnetGroupName,
         securityGroup: this.securityGroups.cache,
         storageKey: keys.data,
+        logsKey: keys.logs,
       });
       this.search = new SearchDomain(this, "search", {
-        ...dataStore,
-        config: environment.search,
+        ...searchProps(environment, naming),
         subnetIds: this.network.subnetIds.data,
         securityGroup: this.securityGroups.search,
         storageKey: keys.data,
-        // The account's OpenSearch service-linked role comes from the bootstrap stack.
+        logsKey: keys.logs,
       });
       this.messaging = new RabbitMqBroker(this, "messaging", {
-        naming,
-        config: environment.messaging,
+        ...messagingProps(environment, naming),
         subnetIds: this.network.subnetIds.data,
         securityGroup: this.securityGroups.messaging,
         secretsKey: keys.secrets,
       });
       this.functions = new PlatformFunctions(this, "functions", {
-        ...dataStore,
-        functions: environment.functions,
-        versions: environment.release.functions,
+        ...functionsProps(environment, naming),
         subnetIds: this.network.subnetIds.app,
         securityGroup: this.securityGroups.functions,
         dataKey: keys.data,
+        logsKey: keys.logs,
         documents: this.storage.documents,
-        emailIdentityArn: naming.arn("ses", `identity/${environment.dns.zoneName}`),
       });
-      // Scheduled jobs (interest accrual) work on the ledger as their own IAM-authenticated user.
-      this.database.connections.allowDefaultPortFrom(this.securityGroups.functions);
-      this.database.grantConnect(this.functions.scheduledJobs.role, "scheduled_jobs");
     }
 
-    // ── 6. Audit trail to the logs bucket (modules/security, issue 3).
+    // ── 6. Audit trail to the logs bucket (modules/security).
     this.security.enableAuditTrail(this.storage.logs);
 
-    // ── 7. Compute: ECR, ECS cluster and services, ALB, deployments (modules/ecs, issue 5).
+    // ── 7. Compute: ECR, ECS cluster and services, ALB, deployments (modules/ecs), each service
+    // wired to the stores it `uses` through their `bind` (lib/data-store.ts), here and nowhere else.
     const dns = environment.dns;
     const edge = edgeNames(dns.zoneName);
     // ELB and CloudFront check at creation that they may write to the logs bucket.
     const logsBucketPolicy = this.storage.logs.policy;
     const broker = this.messaging;
-    // Endpoints (not secrets) of the data stores a service `uses`, as plain environment variables.
-    const serviceEnvironment = (uses: ReadonlySet<string>, service: string): Record<string, string> => ({
-      ...(uses.has("database")
-        ? { DATABASE_HOST: this.database.address, DATABASE_PORT: Token.asString(this.database.port), DATABASE_USER: service }
-        : {}),
-      ...(uses.has("cache") && this.cache ? { CACHE_ENDPOINT: this.cache.endpoint } : {}),
-      ...(uses.has("search") && this.search ? { SEARCH_ENDPOINT: this.search.endpoint } : {}),
-      ...(uses.has("queue") && broker ? { AMQP_ENDPOINT: broker.amqpsEndpoint } : {}),
-      ...(uses.has("documents") ? { DOCUMENTS_BUCKET: this.storage.documents.name } : {}),
-    });
+    const bindings = this.bindUses([
+      ...environment.services.map((service) => ({
+        uses: service.uses ?? [],
+        client: {
+          name: service.name,
+          taskRole: this.security.taskRole(service.name),
+          executionRole: this.security.executionRole,
+          connectable: this.securityGroups.service(service.name),
+        },
+      })),
+      // Scheduled jobs (interest accrual) work on the ledger as their own IAM-authenticated user.
+      ...(this.functions
+        ? [{ uses: ["database"], client: { name: "scheduled_jobs", taskRole: this.functions.scheduledJobs, connectable: this.securityGroups.functions } }]
+        : []),
+    ]);
     const apiCertificate = new DnsValidatedCertificate(this, "api-certificate", {
       domainName: edge.api,
       hostedZoneId: dns.hostedZoneId,
     });
+    const applicationSecretArn = (name: string) => {
+      const secret = this.security.secrets[name];
+      if (!secret) throw new Error(`no application secret "${name}" in the security baseline`);
+      return secret.arn;
+    };
     this.compute = new ServicePlatform(this, "compute", {
-      naming,
-      environment,
-      region,
+      ...computeProps(
+        environment,
+        region,
+        naming,
+        environment.services.map((service) => platformService(environment, service, bindings.get(service.name)!, applicationSecretArn)),
+      ),
       network: {
         vpcId: this.network.vpcId,
         publicSubnetIds: this.network.subnetIds.public,
         appSubnetIds: this.network.subnetIds.app,
       },
-      keys: { logs: this.security.keys.logs, images: this.security.keys.data, secrets: this.security.keys.secrets },
+      keys: { logs: this.security.keys.logs, images: this.security.keys.data },
       securityGroups: { alb: this.securityGroups.alb, services: this.securityGroups.services },
       roles: { execution: this.security.executionRole, task: (service) => this.security.taskRole(service) },
-      secretArn: (name) => {
-        const secret = this.security.secrets[name];
-        if (!secret) throw new Error(`no application secret "${name}" in the security baseline`);
-        return secret.arn;
-      },
-      // The baseline's execution role already names these services' repositories, logs and secrets.
-      grantExecutionRole: false,
+      sidecarImageRepositoryArns: [this.security.guardDutyAgentRepositoryArn],
       certificateArn: apiCertificate.certificateArn,
       accessLogs: { bucket: this.storage.logs.name, prefix: LOG_PREFIXES.alb, dependsOn: [logsBucketPolicy] },
       webAclArn: this.security.regionalWebAclArn,
       // Each queue-scaled service consumes the RabbitMQ queue named after it on the default vhost;
       // the standby has no broker, so its services scale on CPU and requests only.
       queueDepthMetric: (service) => (broker ? amazonMqQueueDepth(broker.broker.brokerName, service.name) : undefined),
-      serviceEnvironment: (service) => serviceEnvironment(new Set(service.uses ?? []), service.name),
-      // ECR replication is registry-wide: only the primary declares it, towards the standby.
-      replicateImagesTo:
-        region.role === "primary" ? environment.regions.filter((other) => other.role === "standby").map((other) => other.region) : [],
     });
     this.security.protectWithShield("alb", this.compute.loadBalancer.arn);
-    // IAM side of the data stores each service `uses` (the network side is the security-group chain).
-    for (const service of environment.services) {
-      const uses = new Set(service.uses ?? []);
-      const role = this.security.taskRole(service.name);
-      if (uses.has("database")) this.database.grantConnect(role, service.name);
-      if (uses.has("cache")) this.cache?.grantConnect(role);
-      if (uses.has("search")) this.search?.grantReadWrite(role);
-      if (uses.has("documents")) this.storage.documents.grantReadWrite(role);
-    }
     new TerraformOutput(this, "alb_dns_name", { value: this.compute.loadBalancer.dnsName, description: "The region's API load balancer" });
     new TerraformOutput(this, "ecs_cluster_name", { value: this.compute.cluster.name, description: "ECS cluster" });
     new TerraformOutput(this, "task_definition_arns", {
@@ -219,7 +189,7 @@ export class RegionalStack extends AwsStack {
       description: "Latest task-definition revision per service: what the pipeline deploys (CodeDeploy under blue/green)",
     });
 
-    // ── 8. Edge: ACM, CloudFront, Route 53 (modules/edge, issue 5). CloudFront, its certificate
+    // ── 8. Edge: ACM, CloudFront, Route 53 (modules/edge). CloudFront, its certificate
     // and the CloudFront WAF are global and live in the primary region's stack (modules/edge/README.md).
     // Each region writes only its own API record and health check, so the standby never needs the
     // primary's state and can still change its record while us-east-1 is down.
@@ -277,5 +247,30 @@ export class RegionalStack extends AwsStack {
       new TerraformOutput(this, "messaging_admin_secret_arn", { value: this.messaging.adminSecret.arn, description: "RabbitMQ administrator secret" });
     }
     if (this.functions) new TerraformOutput(this, "email_queue_url", { value: this.functions.emailQueue.url, description: "Email notification queue" });
+  }
+
+  /**
+   * Binds each client to the data stores in its `uses`: the store opens its port to the client,
+   * grants it (IAM, or read of its credential) and says what the client must be told. Returns,
+   * per client, the merged environment and secrets. A store kind this region does not host
+   * (the standby has no cache, search or broker) binds nothing; a kind no store has is an error.
+   */
+  private bindUses(
+    clients: readonly { readonly uses: readonly string[]; readonly client: DataStoreClient }[],
+  ): Map<string, { environment: Record<string, string>; secrets: Record<string, string> }> {
+    const hosted: (IDataStore | undefined)[] = [this.database, this.cache, this.search, this.messaging, this.storage.documents];
+    const stores = new Map(hosted.filter((store) => store !== undefined).map((store) => [store.storeKind, store]));
+    const result = new Map<string, { environment: Record<string, string>; secrets: Record<string, string> }>();
+    for (const { uses, client } of clients) {
+      const bound = { environment: {} as Record<string, string>, secrets: {} as Record<string, string> };
+      for (const kind of uses) {
+        if (!DATA_STORE_KINDS.includes(kind)) throw new Error(`${client.name} uses "${kind}", which no data store provides (${DATA_STORE_KINDS.join(", ")})`);
+        const binding = stores.get(kind)?.bind(client);
+        Object.assign(bound.environment, binding?.environment);
+        Object.assign(bound.secrets, binding?.secrets);
+      }
+      result.set(client.name, bound);
+    }
+    return result;
   }
 }

@@ -15,8 +15,8 @@ export interface ArtifactStoreProps {
 
 /**
  * `lma-<env>-artifacts-<region>-<account>`: the release pipeline uploads Lambda packages here as
- * `lambda/<function>/<version>.zip`, and the regional stacks deploy the version pinned in
- * environments/releases.json. It lives in the bootstrap stack because it must exist before any
+ * `lambda/<function>/<version>.zip`, and the regional stacks deploy the version the release
+ * pins name (README.md, "Promote a release"). It lives in the bootstrap stack because it must exist before any
  * regional stack references an artifact in it.
  */
 export class ArtifactStore extends Construct {

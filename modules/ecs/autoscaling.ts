@@ -3,7 +3,6 @@ import { AppautoscalingScheduledAction } from "@cdktf/provider-aws/lib/appautosc
 import { AppautoscalingTarget } from "@cdktf/provider-aws/lib/appautoscaling-target";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { Construct } from "constructs";
-import type { OffHoursSchedule } from "../../environments/types";
 
 /** A CloudWatch metric whose value is the number of messages waiting for a service. */
 export interface QueueDepthMetric {
@@ -30,6 +29,14 @@ export function sqsQueueDepth(queueName: string): QueueDepthMetric {
   return { namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: queueName } };
 }
 
+/** Scale a service to zero outside working hours and back (cron expressions in UTC). */
+export interface OffHoursSchedule {
+  /** When the service scales to zero, e.g. `cron(0 20 ? * MON-FRI *)`. */
+  readonly scaleDown: string;
+  /** When the service returns to its own capacity. */
+  readonly scaleUp: string;
+}
+
 export interface ServiceAutoscalingProps {
   /** `lma-<env>-<service>`: used in policy and alarm names. */
   readonly serviceName: string;
@@ -37,17 +44,17 @@ export interface ServiceAutoscalingProps {
   readonly clusterName: string;
   /** The ECS service's `name` attribute. */
   readonly ecsServiceName: string;
-  /** Fewest tasks autoscaling may run (catalogue `autoscaling.min`, or the region's fixed count). */
+  /** Fewest tasks autoscaling may run (the service's `autoscaling.min`, or the region's fixed count). */
   readonly minCapacity: number;
-  /** Most tasks autoscaling may run (catalogue `autoscaling.max`). */
+  /** Most tasks autoscaling may run (the service's `autoscaling.max`). */
   readonly maxCapacity: number;
   /**
-   * Average CPU the service is kept at (SPEC: 70 %).
+   * Average CPU the service is kept at (modules/ecs/README.md, autoscaling: 70 %).
    * @default 70
    */
   readonly cpuTargetPercent?: number;
   /**
-   * Requests per second per task the service is kept at (SPEC: 50).
+   * Requests per second per task the service is kept at (modules/ecs/README.md, autoscaling: 50).
    * @default 50
    */
   readonly requestsPerTaskPerSecond?: number;
@@ -55,15 +62,15 @@ export interface ServiceAutoscalingProps {
   readonly loadBalancerArnSuffix: string;
   /** `arn_suffix` of each target group, in order (blue first). */
   readonly targetGroupArnSuffixes: readonly string[];
-  /** Step scaling on queue depth per running task (SPEC: document > 20, notification > 30). */
+  /** Step scaling on queue depth per running task (the services' `queueMessagesPerTask`, e.g. document 20, notification 30). */
   readonly queueDepth?: { readonly metric: QueueDepthMetric; readonly messagesPerTask: number };
   /**
-   * Seconds between scale-outs (SPEC: out after 3 minutes).
+   * Seconds between scale-outs (out after 3 minutes, modules/ecs/README.md).
    * @default 180
    */
   readonly scaleOutCooldownSeconds?: number;
   /**
-   * Seconds between scale-ins (SPEC: in after 10 minutes): slow to give capacity back, against thrashing.
+   * Seconds between scale-ins (in after 10 minutes, modules/ecs/README.md): slow to give capacity back, against thrashing.
    * @default 600
    */
   readonly scaleInCooldownSeconds?: number;

@@ -6,12 +6,20 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import type { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { Construct } from "constructs";
-import type { TrafficShifting } from "../../environments/types";
 import { serviceTrustPolicy } from "../../lib/iam";
 import type { Naming } from "../../lib/naming";
 import type { ApiLoadBalancer } from "./load-balancer";
 import { platformNames } from "./names";
-import type { ServiceRole } from "./grants";
+import type { IGrantee } from "../../lib/grants";
+
+/**
+ * How CodeDeploy moves production traffic from the running (blue) task set to the new (green) one.
+ * `canary`: `percentage` first, the rest after `intervalMinutes`. `linear`: `percentage` every
+ * `intervalMinutes` until all traffic has moved. `all-at-once`: everything in one step.
+ */
+export type TrafficShifting =
+  | { readonly type: "all-at-once" }
+  | { readonly type: "canary" | "linear"; readonly percentage: number; readonly intervalMinutes: number };
 
 /** The AWS-managed policy CodeDeploy needs to run ECS blue/green deployments. */
 const CODEDEPLOY_FOR_ECS = "arn:aws:iam::aws:policy/AWSCodeDeployRoleForECS";
@@ -104,10 +112,10 @@ export class DeploymentAlarms extends Construct {
 export interface CodeDeployApplicationProps {
   /** The environment's naming convention in this region. */
   readonly naming: Naming;
-  /** How production traffic moves to the new task set (`compute.deployment.trafficShifting`). */
+  /** How production traffic moves to the new task set. */
   readonly trafficShifting: TrafficShifting;
   /** CodeDeploy's service role. @default a role with AWSCodeDeployRoleForECS, trusted by this account's CodeDeploy only */
-  readonly role?: ServiceRole;
+  readonly role?: IGrantee;
 }
 
 /** The CodeDeploy name of a traffic-shifting configuration (custom ones carry their parameters). */
@@ -122,7 +130,8 @@ export function deploymentConfigName(naming: Naming, shifting: TrafficShifting):
  */
 export class CodeDeployApplication extends Construct {
   readonly application: CodedeployApp;
-  readonly role: ServiceRole;
+  /** ARN of CodeDeploy's service role (given, or the default one). */
+  readonly roleArn: string;
   readonly deploymentConfigName: string;
 
   constructor(scope: Construct, id: string, props: CodeDeployApplicationProps) {
@@ -133,7 +142,7 @@ export class CodeDeployApplication extends Construct {
       computePlatform: "ECS",
     });
     if (props.role) {
-      this.role = props.role;
+      this.roleArn = props.role.roleArn;
     } else {
       const role = new IamRole(this, "role", {
         name: naming.globalName("codedeploy-ecs"),
@@ -141,7 +150,7 @@ export class CodeDeployApplication extends Construct {
         assumeRolePolicy: serviceTrustPolicy("codedeploy.amazonaws.com", naming.accountId),
       });
       new IamRolePolicyAttachment(this, "role-policy", { role: role.name, policyArn: CODEDEPLOY_FOR_ECS });
-      this.role = role;
+      this.roleArn = role.arn;
     }
     if (trafficShifting.type === "all-at-once") {
       this.deploymentConfigName = deploymentConfigName(naming, trafficShifting);
@@ -201,7 +210,7 @@ export class BlueGreenDeployment extends Construct {
     this.group = new CodedeployDeploymentGroup(this, "group", {
       appName: props.application.application.name,
       deploymentGroupName: props.serviceName,
-      serviceRoleArn: props.application.role.arn,
+      serviceRoleArn: props.application.roleArn,
       deploymentConfigName: props.application.deploymentConfigName,
       deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" },
       blueGreenDeploymentConfig: {

@@ -1,9 +1,16 @@
 /**
- * Compute: the ECS cluster, the API load balancer, and one Fargate service per catalogue entry with
+ * Compute: the ECS cluster, the API load balancer, and one Fargate service per entry of `services` with
  * its image repository, routing, autoscaling and deployments. `ServicePlatform` composes them all
- * from an environment's configuration; the parts are exported for other compositions.
+ * from its props; the parts are exported for other compositions.
  */
-export { amazonMqQueueDepth, type QueueDepthMetric, ServiceAutoscaling, type ServiceAutoscalingProps, sqsQueueDepth } from "./autoscaling";
+export {
+  amazonMqQueueDepth,
+  type OffHoursSchedule,
+  type QueueDepthMetric,
+  ServiceAutoscaling,
+  type ServiceAutoscalingProps,
+  sqsQueueDepth,
+} from "./autoscaling";
 export { EcsCluster, type EcsClusterProps } from "./cluster";
 export {
   BlueGreenDeployment,
@@ -13,11 +20,14 @@ export {
   DeploymentAlarms,
   type DeploymentAlarmsProps,
   deploymentConfigName,
+  type TrafficShifting,
 } from "./deployment";
 export { type AccessLogsDestination, ApiLoadBalancer, type ApiLoadBalancerProps, DEFAULT_SSL_POLICY } from "./load-balancer";
 export { boundedName, listenerPriorities, platformNames, serviceNames } from "./names";
 export {
   ECR_PUBLIC_CACHE_PREFIX,
+  type PlatformDeployment,
+  type PlatformService,
   REGION_HEALTH_PATH,
   secretEnvironmentName,
   ServicePlatform,
@@ -31,8 +41,9 @@ export {
   DEFAULT_CONTAINER_USER,
   DEFAULT_XRAY_DAEMON_IMAGE,
   FargateService,
-  XRAY_DAEMON_IMAGE_PATH,
   type FargateServiceProps,
   type ServiceDeployment,
+  type ServiceSpec,
+  XRAY_DAEMON_IMAGE_PATH,
+  XRAY_WRITE_STATEMENT,
 } from "./service";
-export { grantToRole, type ServiceRole } from "./grants";

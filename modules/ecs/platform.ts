@@ -1,19 +1,18 @@
 import { EcrPullThroughCacheRule } from "@cdktf/provider-aws/lib/ecr-pull-through-cache-rule";
 import { Construct } from "constructs";
-import type { AwsRegion, EnvironmentConfig, RegionConfig, ServiceConfig } from "../../environments/types";
+import { Grant, type IGrantee } from "../../lib/grants";
 import type { PolicyStatement } from "../../lib/iam";
 import type { Naming } from "../../lib/naming";
 import { tagComponent } from "../../lib/tags";
 import type { KmsKey } from "../kms-key";
 import type { SecurityGroup } from "../security-group";
-import { type QueueDepthMetric, ServiceAutoscaling } from "./autoscaling";
+import { type OffHoursSchedule, type QueueDepthMetric, ServiceAutoscaling } from "./autoscaling";
 import { EcsCluster } from "./cluster";
-import { BlueGreenDeployment, CodeDeployApplication, DeploymentAlarms } from "./deployment";
-import { grantToRole, type ServiceRole } from "./grants";
+import { BlueGreenDeployment, CodeDeployApplication, DeploymentAlarms, type TrafficShifting } from "./deployment";
 import { type AccessLogsDestination, ApiLoadBalancer } from "./load-balancer";
 import { listenerPriorities, serviceNames } from "./names";
 import { ImageRepository, RegistryReplication } from "./repository";
-import { FargateService, XRAY_DAEMON_IMAGE_PATH } from "./service";
+import { FargateService, type ServiceSpec, XRAY_DAEMON_IMAGE_PATH } from "./service";
 
 /** The test listener's port under blue/green. */
 export const TEST_LISTENER_PORT = 8443;
@@ -24,14 +23,73 @@ export const REGION_HEALTH_PATH = "/health";
 /** ECR Public images (the X-Ray daemon) are pulled through the private registry under this prefix. */
 export const ECR_PUBLIC_CACHE_PREFIX = "ecr-public";
 
+/** One service of the platform: its shape, capacity, release and what it is told at start. */
+export interface PlatformService extends ServiceSpec {
+  /** Tasks to run (autoscaling owns the count afterwards). */
+  readonly desiredCount: number;
+  readonly autoscaling: {
+    readonly min: number;
+    readonly max: number;
+    /** Step scaling on queue depth: scale out above this many visible messages per running task. @default none */
+    readonly queueMessagesPerTask?: number;
+  };
+  /** May run on Fargate Spot, where the platform allows it (`fargateSpot`). @default false */
+  readonly spotEligible?: boolean;
+  /** The image tag to run (the release). */
+  readonly imageTag: string;
+  /** Plain settings (data-store endpoints, bucket names). @default none */
+  readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Environment variable → Secrets Manager ARN, injected at start. The execution role must
+   * already be allowed to read each: the secret's owner grants it (lib/data-store.ts `bind`, or
+   * the security baseline for application secrets).
+   * @default none
+   */
+  readonly secrets?: Readonly<Record<string, string>>;
+}
+
+/**
+ * How new releases replace running tasks. `rolling`: ECS replaces tasks in place, guarded by the
+ * circuit breaker with rollback. `blue-green`: CodeDeploy shifts traffic to a new task set behind
+ * a second target group and rolls back on failure or on the service's alarms.
+ */
+export type PlatformDeployment =
+  | { readonly strategy: "rolling"; readonly minimumHealthyPercent?: number }
+  | {
+      readonly strategy: "blue-green";
+      readonly trafficShifting: TrafficShifting;
+      /** Minutes the old task set keeps running after a successful shift. @default 60 */
+      readonly blueTerminationWaitMinutes?: number;
+      /** @default 100 */
+      readonly minimumHealthyPercent?: number;
+    };
 
 export interface ServicePlatformProps {
   /** The environment's naming convention in this region. */
   readonly naming: Naming;
-  /** The catalogue, compute settings, release pins, Spot, off-hours, retention, deletion protection. */
-  readonly environment: EnvironmentConfig;
-  /** This region: its role (primary, standby) and its task count. */
-  readonly region: RegionConfig;
+  /** The services, in listener-priority order. */
+  readonly services: readonly PlatformService[];
+  readonly deployment: PlatformDeployment;
+  /** Days container logs and ECS Exec session logs are kept. */
+  readonly logRetentionDays: number;
+  /** Settings every service gets besides its own (e.g. the environment's name). @default none */
+  readonly commonEnvironment?: Readonly<Record<string, string>>;
+  /**
+   * Run every service with this many tasks (the warm standby's 1), keeping each service's
+   * `autoscaling.max` as ceiling so the region can scale to full capacity on failover.
+   * @default each service's `desiredCount` and `autoscaling.min`
+   */
+  readonly fixedTaskCount?: number;
+  /** Allow Fargate Spot for services marked `spotEligible`. @default false */
+  readonly fargateSpot?: boolean;
+  /** ECS Exec into running containers, every session logged. @default false */
+  readonly executeCommand?: boolean;
+  /** Days ECR keeps an image after its push. @default 90 */
+  readonly imageRetentionDays?: number;
+  /** Scale every service to zero outside working hours. @default always on */
+  readonly offHours?: OffHoursSchedule;
+  /** ALB deletion protection and `prevent_destroy` on the image repositories. @default true */
+  readonly deletionProtection?: boolean;
   /** The VPC, its public subnets (ALB) and its app subnets (tasks). */
   readonly network: {
     /** The VPC id. */
@@ -41,87 +99,73 @@ export interface ServicePlatformProps {
     /** One per AZ, for the tasks. */
     readonly appSubnetIds: readonly string[];
   };
-  /** Customer-managed keys, from the security baseline. */
+  /** Customer-managed keys. */
   readonly keys: {
     /** Container logs, ECS Exec sessions and their log. */
     readonly logs: KmsKey;
     /** ECR image layers. */
     readonly images: KmsKey;
-    /** The key of the Secrets Manager secrets the services read; the execution role may decrypt with it. */
-    readonly secrets?: KmsKey;
   };
   /** The security-group chain (internet → ALB → services → data). */
   readonly securityGroups: {
     /** The ALB's group. */
     readonly alb: SecurityGroup;
-    /** One per catalogue service, by name. */
+    /** One per service, by name. */
     readonly services: Readonly<Record<string, SecurityGroup>>;
   };
-  /** The ECS roles, from the security baseline. */
+  /** The ECS roles; the platform grants them what its own resources need. */
   readonly roles: {
     /** Shared by every service: pulls images, writes container logs, reads the services' secrets. */
-    readonly execution: ServiceRole;
+    readonly execution: IGrantee;
     /** Each service's own task role. */
-    readonly task: (service: string) => ServiceRole;
+    readonly task: (service: string) => IGrantee;
   };
-  /** Secrets Manager ARN of a secret of the catalogue (`ServiceConfig.secrets`), by short name. */
-  readonly secretArn: (name: string) => string;
+  /**
+   * Repositories of images AWS adds to the tasks (GuardDuty Runtime Monitoring's agent), which
+   * the execution role must pull like the services' own.
+   * @default none
+   */
+  readonly sidecarImageRepositoryArns?: readonly string[];
   /** An issued certificate for the API's names in this region (HTTPS and test listeners). */
   readonly certificateArn: string;
   /** ALB access logs: the logs bucket's name, the ALB's prefix in it, and the bucket policy to wait for. */
   readonly accessLogs: AccessLogsDestination;
-  /** The REGIONAL WAF web ACL. */
+  /** The REGIONAL WAF web ACL. @default none */
   readonly webAclArn?: string;
   /**
    * Where a service's queue depth is measured; asked only for services with
    * `autoscaling.queueMessagesPerTask`. Returning `undefined` deliberately skips queue scaling in
    * this region (e.g. the standby, which has no broker).
-   * @default none: a catalogue with queue-scaled services then fails synthesis, so queue scaling
+   * @default none: services that scale on queue depth then fail synthesis, so queue scaling
    * is never dropped by omission
    */
-  readonly queueDepthMetric?: (service: ServiceConfig) => QueueDepthMetric | undefined;
-  /**
-   * Non-secret settings per service (data-store endpoints, bucket names), added to its environment.
-   * @default none
-   */
-  readonly serviceEnvironment?: (service: ServiceConfig) => Readonly<Record<string, string>>;
+  readonly queueDepthMetric?: (service: PlatformService) => QueueDepthMetric | undefined;
   /**
    * The service whose listener rule also answers `/health` for the region (Route 53's check), so
    * the check follows that service's blue/green target group.
-   * @default the first service of the catalogue
+   * @default the first service
    */
   readonly healthCheckService?: string;
   /**
    * Regions that receive a copy of every image pushed here (the primary region's stack only).
    * @default none
    */
-  readonly replicateImagesTo?: readonly AwsRegion[];
+  readonly replicateImagesTo?: readonly string[];
   /**
    * The X-Ray daemon image.
    * @default XRAY_DAEMON_IMAGE_PATH through this registry's ECR Public pull-through cache, so tasks
    * without internet egress pull it through the ECR endpoints like their own images
    */
   readonly xrayDaemonImage?: string;
-  /**
-   * Grant the execution role what these services need: pulls from their repositories, their log
-   * streams, their secrets. Turn off when the role already names exactly these (the security
-   * baseline's `WorkloadRoles` does, by the same naming convention).
-   * @default true
-   */
-  readonly grantExecutionRole?: boolean;
-}
-
-/** `credit-bureau-api-key` → `CREDIT_BUREAU_API_KEY`. */
-export function secretEnvironmentName(secret: string): string {
-  return secret.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
 }
 
 /**
- * Everything that runs the environment's services in one region, built from the service
- * catalogue: the cluster, the ALB, and per catalogue entry an ECR repository, a Fargate service
- * (task definition, log group, target groups, listener rules), autoscaling, deployment alarms and,
- * under blue/green, a CodeDeploy deployment group. A service added to the catalogue gets all of
- * it with no other edit. Security groups, roles, keys, secrets and buckets are passed in.
+ * Everything that runs the environment's services in one region: the cluster, the ALB, and per
+ * service an ECR repository, a Fargate service (task definition, log group, target groups,
+ * listener rules), autoscaling, deployment alarms and, under blue/green, a CodeDeploy deployment
+ * group. A service added to `services` gets all of it with no other edit. Security groups, roles,
+ * keys and the services' settings and secrets are passed in; the platform grants the roles what
+ * its own resources need (image pulls, log streams, the X-Ray sidecar, ECS Exec).
  */
 export class ServicePlatform extends Construct {
   readonly cluster: EcsCluster;
@@ -137,14 +181,13 @@ export class ServicePlatform extends Construct {
   constructor(scope: Construct, id: string, props: ServicePlatformProps) {
     super(scope, id);
     tagComponent(this, "compute");
-    const { naming, environment, region } = props;
-    const { compute } = environment;
-    const blueGreen = compute.deployment.strategy === "blue-green";
-    const executeCommand = compute.executeCommand ?? false;
-    const catalogue = environment.services;
+    const { naming, deployment } = props;
+    const blueGreen = deployment.strategy === "blue-green";
+    const deletionProtection = props.deletionProtection ?? true;
+    const catalogue = props.services;
     const healthService = props.healthCheckService ?? catalogue[0]?.name;
     if (!catalogue.some((service) => service.name === healthService)) {
-      throw new Error(`healthCheckService "${healthService}" is not in the catalogue`);
+      throw new Error(`healthCheckService "${healthService}" is not one of the services`);
     }
     if (catalogue.some((service) => service.paths.includes(REGION_HEALTH_PATH))) {
       throw new Error(`${REGION_HEALTH_PATH} is the region's health check and cannot be a service path`);
@@ -153,7 +196,7 @@ export class ServicePlatform extends Construct {
     this.cluster = new EcsCluster(this, "cluster", {
       naming,
       kmsKey: props.keys.logs,
-      logRetentionInDays: environment.logRetentionDays,
+      logRetentionInDays: props.logRetentionDays,
     });
     this.loadBalancer = new ApiLoadBalancer(this, "load-balancer", {
       naming,
@@ -163,13 +206,11 @@ export class ServicePlatform extends Construct {
       certificateArn: props.certificateArn,
       accessLogs: props.accessLogs,
       webAclArn: props.webAclArn,
-      deletionProtection: environment.deletionProtection,
+      deletionProtection,
       testListenerPort: blueGreen ? TEST_LISTENER_PORT : undefined,
     });
-    if (blueGreen) {
-      const shifting = compute.deployment.trafficShifting;
-      if (!shifting) throw new Error(`${environment.name}: blue-green deployments need compute.deployment.trafficShifting`);
-      this.codeDeploy = new CodeDeployApplication(this, "codedeploy", { naming, trafficShifting: shifting });
+    if (deployment.strategy === "blue-green") {
+      this.codeDeploy = new CodeDeployApplication(this, "codedeploy", { naming, trafficShifting: deployment.trafficShifting });
     }
     if (props.replicateImagesTo?.length) {
       this.replication = new RegistryReplication(this, "image-replication", { naming, destinations: props.replicateImagesTo });
@@ -181,13 +222,15 @@ export class ServicePlatform extends Construct {
     });
     const xrayDaemonImage =
       props.xrayDaemonImage ?? `${ImageRepository.uri(naming, ECR_PUBLIC_CACHE_PREFIX)}/${XRAY_DAEMON_IMAGE_PATH}`;
-    const pulls: ExecutionNeeds = { repositoryArns: [], logGroupArns: [], secretArns: [] };
     const priorities = listenerPriorities(catalogue.map((service) => service.name));
     const repositories: Record<string, ImageRepository> = {};
     const services: Record<string, FargateService> = {};
     const autoscaling: Record<string, ServiceAutoscaling> = {};
     const alarms: Record<string, DeploymentAlarms> = {};
     const deployments: Record<string, BlueGreenDeployment> = {};
+
+    // Before the services: they grant the task roles, and the execution role's statements come first.
+    Grant.addToPrincipal(props.roles.execution, executionStatements(naming, catalogue, props.sidecarImageRepositoryArns ?? []));
 
     for (const config of catalogue) {
       const names = serviceNames(naming, config.name);
@@ -199,42 +242,32 @@ export class ServicePlatform extends Construct {
         naming,
         name: names.repository,
         kmsKey: props.keys.images,
-        retentionDays: compute.imageRetentionDays,
-        preventDestroy: environment.deletionProtection,
+        retentionDays: props.imageRetentionDays,
+        preventDestroy: deletionProtection,
       });
-      const tag = environment.release.images?.[config.name] ?? environment.release.version;
-      const secrets = Object.fromEntries(
-        (config.secrets ?? []).map((secret) => [secretEnvironmentName(secret), props.secretArn(secret)]),
-      );
-      const { desiredCount, minCapacity } = taskCounts(config, region);
+      const { desiredCount, minCapacity } = taskCounts(config, props.fixedTaskCount);
       const service = new FargateService(scope, "service", {
         naming,
         config,
-        image: `${ImageRepository.uri(naming, names.repository)}:${tag}`,
+        image: `${ImageRepository.uri(naming, names.repository)}:${config.imageTag}`,
         cluster: this.cluster,
         subnetIds: props.network.appSubnetIds,
         securityGroup,
         taskRole: props.roles.task(config.name),
         executionRole: props.roles.execution,
         logsKey: props.keys.logs,
-        logRetentionInDays: environment.logRetentionDays,
-        secrets,
-        environment: { ...props.serviceEnvironment?.(config), LMA_ENVIRONMENT: environment.name, LMA_REGION_ROLE: region.role },
+        logRetentionInDays: props.logRetentionDays,
+        secrets: config.secrets,
+        environment: { ...config.environment, ...props.commonEnvironment },
         desiredCount,
         loadBalancer: this.loadBalancer,
         listenerPriority: priorities.get(config.name)!,
         extraPaths: config.name === healthService ? [REGION_HEALTH_PATH] : [],
-        deployment: {
-          type: blueGreen ? "blue-green" : "rolling",
-          minimumHealthyPercent: compute.deployment.minimumHealthyPercent,
-        },
-        fargateSpot: environment.fargateSpot && (config.spotEligible ?? false),
-        executeCommand,
+        deployment: { type: blueGreen ? "blue-green" : "rolling", minimumHealthyPercent: deployment.minimumHealthyPercent },
+        fargateSpot: (props.fargateSpot ?? false) && (config.spotEligible ?? false),
+        executeCommand: props.executeCommand ?? false,
         xrayDaemonImage,
       });
-      pulls.repositoryArns.push(repository.arn);
-      pulls.logGroupArns.push(service.logGroup.arn, `${service.logGroup.arn}:log-stream:*`);
-      pulls.secretArns.push(...Object.values(secrets).filter((arn) => !pulls.secretArns.includes(arn)));
 
       const targetGroups = [service.targets.targetGroup, ...(service.targets.alternateTargetGroup ? [service.targets.alternateTargetGroup] : [])];
       const serviceAlarms = new DeploymentAlarms(scope, "deployment-alarms", {
@@ -244,11 +277,11 @@ export class ServicePlatform extends Construct {
       });
       if (!blueGreen) service.rollBackOnAlarms(serviceAlarms.alarmNames);
 
-      const scalesOnQueue = config.autoscaling.queueMessagesPerTask !== undefined;
-      if (scalesOnQueue && !props.queueDepthMetric) {
+      const messagesPerTask = config.autoscaling.queueMessagesPerTask;
+      if (messagesPerTask !== undefined && !props.queueDepthMetric) {
         throw new Error(`service "${config.name}" scales on queue depth: give queueDepthMetric`);
       }
-      const queueMetric = scalesOnQueue ? props.queueDepthMetric?.(config) : undefined;
+      const queueMetric = messagesPerTask !== undefined ? props.queueDepthMetric?.(config) : undefined;
       autoscaling[config.name] = new ServiceAutoscaling(scope, "autoscaling", {
         serviceName: names.service,
         clusterName: this.cluster.name,
@@ -257,14 +290,11 @@ export class ServicePlatform extends Construct {
         maxCapacity: config.autoscaling.max,
         loadBalancerArnSuffix: this.loadBalancer.arnSuffix,
         targetGroupArnSuffixes: targetGroups.map((group) => group.arnSuffix),
-        queueDepth:
-          queueMetric && config.autoscaling.queueMessagesPerTask !== undefined
-            ? { metric: queueMetric, messagesPerTask: config.autoscaling.queueMessagesPerTask }
-            : undefined,
-        offHours: environment.offHours,
+        queueDepth: queueMetric && messagesPerTask !== undefined ? { metric: queueMetric, messagesPerTask } : undefined,
+        offHours: props.offHours,
       });
 
-      if (this.codeDeploy && service.targets.alternateTargetGroup) {
+      if (this.codeDeploy && service.targets.alternateTargetGroup && deployment.strategy === "blue-green") {
         deployments[config.name] = new BlueGreenDeployment(scope, "deployment", {
           application: this.codeDeploy,
           serviceName: names.service,
@@ -274,20 +304,13 @@ export class ServicePlatform extends Construct {
           targetGroup: service.targets.targetGroup,
           alternateTargetGroup: service.targets.alternateTargetGroup,
           alarmNames: serviceAlarms.alarmNames,
-          blueTerminationWaitMinutes: compute.deployment.blueTerminationWaitMinutes,
+          blueTerminationWaitMinutes: deployment.blueTerminationWaitMinutes,
         });
       }
       repositories[config.name] = repository;
       services[config.name] = service;
       alarms[config.name] = serviceAlarms;
     }
-    grantToRole(
-      this,
-      "execution-role-policy",
-      props.roles.execution,
-      "ecs-task-execution",
-      executionStatements(naming, props.grantExecutionRole ?? true ? pulls : undefined, props.keys.secrets),
-    );
     this.repositories = repositories;
     this.services = services;
     this.autoscaling = autoscaling;
@@ -296,35 +319,51 @@ export class ServicePlatform extends Construct {
   }
 }
 
-/**
- * Desired count and scaling floor of a service in a region: the catalogue's, or the region's
- * fixed count (the warm standby's 1) with the catalogue's maximum kept as ceiling, so the
- * standby can scale to full capacity on failover.
- */
-export function taskCounts(config: ServiceConfig, region: RegionConfig): { desiredCount: number; minCapacity: number } {
-  const fixed = region.serviceTaskCount;
-  if (fixed === undefined || fixed === "catalogue") {
-    return { desiredCount: config.desiredCount, minCapacity: config.autoscaling.min };
-  }
-  const count = Math.min(fixed, config.autoscaling.max);
-  return { desiredCount: count, minCapacity: Math.min(count, config.autoscaling.min) };
-}
-
-interface ExecutionNeeds {
-  readonly repositoryArns: string[];
-  readonly logGroupArns: string[];
-  readonly secretArns: string[];
+/** `credit-bureau-api-key` → `CREDIT_BUREAU_API_KEY`: the environment variable a secret is injected as. */
+export function secretEnvironmentName(secret: string): string {
+  return secret.toUpperCase().replace(/[^A-Z0-9]+/g, "_");
 }
 
 /**
- * The execution role's statements: always the ECR Public pull-through cache (the sidecar images);
- * with `needs`, also the services' repositories, log streams and secrets, in one statement each so
- * the role's inline policy stays well inside IAM's 10,240 characters as the catalogue grows.
+ * Desired count and scaling floor of a service: its own, or a fixed count (the warm standby's 1)
+ * with the service's maximum kept as ceiling, so the region can scale to full capacity on failover.
  */
-function executionStatements(naming: Naming, needs: ExecutionNeeds | undefined, secretsKey: KmsKey | undefined): PolicyStatement[] {
-  const statements: PolicyStatement[] = [
+export function taskCounts(
+  service: Pick<PlatformService, "desiredCount" | "autoscaling">,
+  fixedTaskCount?: number,
+): { desiredCount: number; minCapacity: number } {
+  if (fixedTaskCount === undefined) return { desiredCount: service.desiredCount, minCapacity: service.autoscaling.min };
+  const count = Math.min(fixedTaskCount, service.autoscaling.max);
+  return { desiredCount: count, minCapacity: Math.min(count, service.autoscaling.min) };
+}
+
+/**
+ * The execution role's statements for the platform's own resources: the registry token, the
+ * services' repositories (and AWS's sidecars), their log streams and the ECR Public pull-through
+ * cache, in one statement each so the policy stays well inside IAM's 10,240 characters as
+ * services are added. Repositories and log groups are named by the convention (names.ts), so
+ * the policy needs neither to exist first.
+ */
+function executionStatements(naming: Naming, services: readonly PlatformService[], sidecarRepositoryArns: readonly string[]): PolicyStatement[] {
+  const names = services.map((service) => serviceNames(naming, service.name));
+  return [
     // Registry authentication is account-wide: the action has no resource-level permission.
     { Sid: "EcrAuthorizationToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+    {
+      Sid: "PullServiceImages",
+      Effect: "Allow",
+      Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+      Resource: [...names.map((name) => naming.arn("ecr", `repository/${name.repository}`)), ...sidecarRepositoryArns],
+    },
+    {
+      Sid: "WriteServiceLogStreams",
+      Effect: "Allow",
+      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      Resource: names.flatMap((name) => {
+        const arn = naming.arn("logs", `log-group:${name.logGroup}`);
+        return [arn, `${arn}:log-stream:*`];
+      }),
+    },
     {
       Sid: "PullThroughEcrPublicCache",
       Effect: "Allow",
@@ -339,27 +378,4 @@ function executionStatements(naming: Naming, needs: ExecutionNeeds | undefined, 
       Resource: naming.arn("ecr", `repository/${ECR_PUBLIC_CACHE_PREFIX}/*`),
     },
   ];
-  if (!needs) return statements;
-  statements.push(
-    {
-      Sid: "PullServiceImages",
-      Effect: "Allow",
-      Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-      Resource: needs.repositoryArns,
-    },
-    { Sid: "WriteServiceLogStreams", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: needs.logGroupArns },
-  );
-  if (needs.secretArns.length > 0) {
-    statements.push({ Sid: "ReadServiceSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: needs.secretArns });
-    if (secretsKey) {
-      statements.push({
-        Sid: "DecryptServiceSecrets",
-        Effect: "Allow",
-        Action: "kms:Decrypt",
-        Resource: secretsKey.arn,
-        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${naming.region}.amazonaws.com` } },
-      });
-    }
-  }
-  return statements;
 }

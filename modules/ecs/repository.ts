@@ -2,7 +2,6 @@ import { EcrLifecyclePolicy } from "@cdktf/provider-aws/lib/ecr-lifecycle-policy
 import { EcrReplicationConfiguration } from "@cdktf/provider-aws/lib/ecr-replication-configuration";
 import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { Construct } from "constructs";
-import type { AwsRegion } from "../../environments/types";
 import type { Naming } from "../../lib/naming";
 import type { KmsKey } from "../kms-key";
 
@@ -14,7 +13,7 @@ export interface ImageRepositoryProps {
   /** Encrypts the image layers at rest. */
   readonly kmsKey: KmsKey;
   /**
-   * Days an image is kept after its push (SPEC: 90).
+   * Days an image is kept after its push (the platform's image retention, modules/ecs/README.md).
    * @default 90
    */
   readonly retentionDays?: number;
@@ -71,7 +70,7 @@ export class ImageRepository extends Construct {
 export interface RegistryReplicationProps {
   readonly naming: Naming;
   /** Regions that receive a copy of every image pushed under `repositoryPrefix`. */
-  readonly destinations: readonly AwsRegion[];
+  readonly destinations: readonly string[];
   /** @default `lma-<environment>` (this environment's repositories only) */
   readonly repositoryPrefix?: string;
 }

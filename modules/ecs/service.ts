@@ -1,14 +1,13 @@
 import { EcsService } from "@cdktf/provider-aws/lib/ecs-service";
 import { EcsTaskDefinition } from "@cdktf/provider-aws/lib/ecs-task-definition";
 import { Construct } from "constructs";
-import type { ServiceConfig } from "../../environments/types";
+import { Grant, type IGrantee } from "../../lib/grants";
 import type { PolicyStatement } from "../../lib/iam";
 import type { Naming } from "../../lib/naming";
 import type { KmsKey } from "../kms-key";
 import { LogGroup } from "../log-group";
 import type { SecurityGroup } from "../security-group";
 import type { EcsCluster } from "./cluster";
-import { grantToRole, type ServiceRole } from "./grants";
 import type { ApiLoadBalancer } from "./load-balancer";
 import { serviceNames } from "./names";
 import { ServiceTargets } from "./routing";
@@ -27,14 +26,47 @@ export const XRAY_DAEMON_IMAGE_PATH = "xray/aws-xray-daemon:3.3.13";
 /** The daemon straight from ECR Public, for services whose tasks reach the internet. */
 export const DEFAULT_XRAY_DAEMON_IMAGE = `public.ecr.aws/${XRAY_DAEMON_IMAGE_PATH}`;
 
+/**
+ * What the X-Ray daemon sidecar calls. X-Ray's write and sampling APIs have no resource-level
+ * permissions (tooling/policy-checks.ts accepts `*` for exactly these).
+ */
+export const XRAY_WRITE_STATEMENT: PolicyStatement = {
+  Sid: "XRayWrite",
+  Effect: "Allow",
+  Action: [
+    "xray:PutTraceSegments",
+    "xray:PutTelemetryRecords",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingTargets",
+    "xray:GetSamplingStatisticSummaries",
+  ],
+  Resource: "*",
+};
+
+/** One service's shape: what its task definition, container and routing are made from. */
+export interface ServiceSpec {
+  /** Lower-case name, e.g. `loan`; used in every resource name of the service. */
+  readonly name: string;
+  /** vCPU, one of Fargate's sizes: 0.25, 0.5, 1, 2, 4, 8, 16. */
+  readonly cpu: number;
+  /** Memory in MiB, valid for the chosen vCPU. */
+  readonly memoryMiB: number;
+  /** Path patterns the ALB routes to this service, e.g. `/api/loans/*`. */
+  readonly paths: readonly string[];
+  /** Container port. @default 8080 */
+  readonly containerPort?: number;
+  /** Health-check path (container and target group). @default "/health" */
+  readonly healthCheckPath?: string;
+}
+
 /** Non-root user and group the application container runs as. */
 export const DEFAULT_CONTAINER_USER = "10001:10001";
 
 export interface FargateServiceProps {
   /** The environment's naming convention in this region. */
   readonly naming: Naming;
-  /** The catalogue entry: name, vCPU, memory, paths, port, health check, Spot eligibility. */
-  readonly config: ServiceConfig;
+  /** Name, vCPU, memory, paths, port, health check. */
+  readonly config: ServiceSpec;
   /** Full image reference including the tag, e.g. `<registry>/lma-production/loan:2026.11.12-2`. */
   readonly image: string;
   /** The cluster; its exec key and log group are granted to the task role when exec is on. */
@@ -43,17 +75,21 @@ export interface FargateServiceProps {
   readonly subnetIds: readonly string[];
   /** The service's security group (the baseline chains ALB → service → data stores). */
   readonly securityGroup: SecurityGroup;
-  /** The service's own task role (least privilege, from the security baseline). */
-  readonly taskRole: ServiceRole;
+  /** The service's own task role; the service grants it X-Ray (and ECS Exec when enabled). */
+  readonly taskRole: IGrantee;
   /** The execution role ECS pulls images, writes logs and reads secrets with. */
-  readonly executionRole: ServiceRole;
+  readonly executionRole: IGrantee;
   /** Encrypts the container log group. */
   readonly logsKey: KmsKey;
   /** Days the container logs are kept (the environment's `logRetentionDays`). */
   readonly logRetentionInDays: number;
-  /** Environment variable → Secrets Manager ARN (or `arn:…:json-key::`), injected by ECS at start. */
+  /**
+   * Environment variable → Secrets Manager ARN (or `arn:…:json-key::`), injected by ECS at start.
+   * The execution role must already be allowed to read each (the secret's owner grants it).
+   * @default none
+   */
   readonly secrets?: Readonly<Record<string, string>>;
-  /** Plain, non-secret settings for the application. */
+  /** Plain, non-secret settings for the application. @default none */
   readonly environment?: Readonly<Record<string, string>>;
   /** Tasks to run now; autoscaling owns the count afterwards (Terraform ignores it). */
   readonly desiredCount: number;
@@ -61,7 +97,7 @@ export interface FargateServiceProps {
   readonly loadBalancer: ApiLoadBalancer;
   /** First listener-rule priority of the service's block (see `listenerPriorities`). */
   readonly listenerPriority: number;
-  /** Extra path patterns routed here besides the catalogue's (e.g. the region's `/health`). */
+  /** Extra path patterns routed here besides `config.paths` (e.g. the region's `/health`). @default none */
   readonly extraPaths?: readonly string[];
   /** @default rolling, minimum healthy 100 % */
   readonly deployment?: ServiceDeployment;
@@ -105,7 +141,7 @@ const TMP_VOLUME = "tmp";
 const EXEC_AGENT_VOLUMES = { "exec-agent-state": "/var/lib/amazon", "exec-agent-logs": "/var/log/amazon" };
 
 /**
- * One Fargate service from one catalogue entry: the task definition (catalogue CPU and memory,
+ * One Fargate service from one `ServiceSpec`: the task definition (its CPU and memory,
  * read-only root filesystem, non-root user, all capabilities dropped, secrets from Secrets Manager,
  * container health check, CloudWatch Logs, an X-Ray daemon sidecar), the service in the private app
  * subnets without public IPs, its target groups and listener rules, and its task role's runtime
@@ -120,7 +156,7 @@ export class FargateService extends Construct {
   readonly taskDefinition: EcsTaskDefinition;
   readonly logGroup: LogGroup;
   readonly targets: ServiceTargets;
-  readonly config: ServiceConfig;
+  readonly config: ServiceSpec;
   readonly containerPort: number;
   readonly blueGreen: boolean;
 
@@ -223,8 +259,8 @@ export class FargateService extends Construct {
       networkMode: "awsvpc",
       cpu: String(Math.round(config.cpu * 1024)),
       memory: String(config.memoryMiB),
-      executionRoleArn: props.executionRole.arn,
-      taskRoleArn: props.taskRole.arn,
+      executionRoleArn: props.executionRole.roleArn,
+      taskRoleArn: props.taskRole.roleArn,
       runtimePlatform: { operatingSystemFamily: "LINUX", cpuArchitecture: props.cpuArchitecture ?? "X86_64" },
       volume: Object.keys(writableVolumes).map((name) => ({ name })),
       containerDefinitions: JSON.stringify([application, xrayDaemon]),
@@ -291,15 +327,7 @@ export class FargateService extends Construct {
 
   /** X-Ray for the daemon; ECS Exec's control channel, session key and session log when enabled. */
   private grantRuntime(props: FargateServiceProps, executeCommand: boolean): void {
-    const statements: PolicyStatement[] = [
-      {
-        Sid: "XRayWrite",
-        Effect: "Allow",
-        // X-Ray's write and sampling APIs have no resource-level permissions.
-        Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"],
-        Resource: "*",
-      },
-    ];
+    const statements: PolicyStatement[] = [XRAY_WRITE_STATEMENT];
     if (executeCommand) {
       const cluster = props.cluster;
       statements.push(
@@ -326,6 +354,6 @@ export class FargateService extends Construct {
         { Sid: "EcsExecDescribeLogGroups", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
       );
     }
-    grantToRole(this, "runtime-policy", props.taskRole, `ecs-${props.config.name}-runtime`, statements);
+    Grant.addToPrincipal(props.taskRole, statements);
   }
 }

@@ -2,7 +2,6 @@ import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { Construct } from "constructs";
 import { tagComponent } from "../../lib/tags";
-import type { AwsRegion } from "../../environments/types";
 
 /**
  * How the API name answers: `simple` (one region), `failover` (this region's record is the
@@ -19,7 +18,7 @@ export interface ApiRecordProps {
   /** The API's name, e.g. `api.lma.example.com`. */
   readonly name: string;
   /** This region: the record's set identifier and, for latency routing, its region. */
-  readonly region: AwsRegion;
+  readonly region: string;
   /** This region's ALB. */
   readonly loadBalancer: { readonly dnsName: string; readonly zoneId: string };
   /** Simple (one region), failover (this region's role) or latency (active-active). */

@@ -36,7 +36,7 @@ export class Role extends Construct implements IGrantee {
 
   constructor(scope: Construct, id: string, props: RoleProps) {
     super(scope, id);
-    mergeStatements(this.statements, props.statements ?? [], `role ${props.name}`);
+    mergeStatements(this.statements, props.statements ?? [], `role ${props.name}`, this);
     this.role = new IamRole(this, "role", {
       name: props.name,
       description: props.description,
@@ -69,6 +69,6 @@ export class Role extends Construct implements IGrantee {
   }
 
   addToPrincipalPolicy(statements: readonly PolicyStatement[]): void {
-    mergeStatements(this.statements, statements, `role ${this.node.path}`);
+    mergeStatements(this.statements, statements, `role ${this.node.path}`, this);
   }
 }

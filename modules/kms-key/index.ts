@@ -2,6 +2,7 @@ import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey as KmsKeyResource } from "@cdktf/provider-aws/lib/kms-key";
 import { Lazy } from "cdktf";
 import { Construct } from "constructs";
+import { Grant, type IGrantee, mergeStatements } from "../../lib/grants";
 import { type PolicyStatement, policyDocument } from "../../lib/iam";
 import type { Naming } from "../../lib/naming";
 
@@ -28,6 +29,16 @@ const DECRYPT_ACTIONS = ["kms:Decrypt", "kms:DescribeKey"];
 /** What AWS services need beyond use when they encrypt a resource: grants for their own hosts. */
 const GRANT_ACTIONS = ["kms:CreateGrant", "kms:ListGrants"];
 
+/** What an IAM principal may do with the key (`KmsKey.grant`). */
+export interface KeyGrantOptions {
+  /** The statement's Sid in the grantee's policy; one Sid per key and purpose. */
+  readonly sid: string;
+  /** Exactly these actions. @default use: `kms:Decrypt`, `kms:DescribeKey`, `kms:GenerateDataKey` */
+  readonly actions?: string | readonly string[];
+  /** Only through this AWS service (short name, e.g. `s3`), in the key's region. @default any caller */
+  readonly viaService?: string;
+}
+
 export interface ServiceGrantOptions {
   readonly condition?: PolicyStatement["Condition"];
   /** Only `kms:Decrypt` and `kms:DescribeKey`. */
@@ -39,18 +50,22 @@ export interface ServiceGrantOptions {
 /**
  * A customer-managed symmetric key with rotation and an alias. Its key policy starts with the
  * account root (so IAM policies can delegate, and the key can never be orphaned) and grows only
- * through `grant*` calls: each names the exact principal and actions, rendered at synthesis.
+ * through `grantTo*` calls: each names the exact principal and actions, rendered at synthesis.
+ * IAM principals of the account are granted on their side (`grant`, through `Grant` of
+ * lib/grants.ts). Both policies merge statements by Sid; a Sid reused with other content throws.
  */
 export class KmsKey extends Construct {
   readonly key: KmsKeyResource;
   readonly alias: KmsAlias;
-  private readonly statements: PolicyStatement[];
+  private readonly statements: PolicyStatement[] = [];
   private readonly logGroupPatterns = new Set<string>();
+  private readonly naming: Naming;
 
   constructor(scope: Construct, id: string, props: KmsKeyProps) {
     super(scope, id);
     const { naming } = props;
-    this.statements = [
+    this.naming = naming;
+    this.addToResourcePolicy(
       {
         Sid: "AccountRootAdministers",
         Effect: "Allow",
@@ -58,7 +73,7 @@ export class KmsKey extends Construct {
         Action: "kms:*",
         Resource: "*",
       },
-    ];
+    );
     this.key = new KmsKeyResource(this, "key", {
       description: props.description,
       enableKeyRotation: true,
@@ -86,9 +101,32 @@ export class KmsKey extends Construct {
     return this.statements;
   }
 
+  /** Adds statements to the key policy; merged by Sid (lib/grants.ts `mergeStatements`). */
+  addToResourcePolicy(...statements: PolicyStatement[]): void {
+    mergeStatements(this.statements, statements, `key policy of ${this.node.path}`, this);
+  }
+
+  /**
+   * Lets an IAM principal of the account use the key: a statement on the key's ARN in the
+   * grantee's own policy (the key policy delegates to IAM through the account root).
+   */
+  grant(grantee: IGrantee, options: KeyGrantOptions): Grant {
+    return Grant.addToPrincipal(grantee, [
+      {
+        Sid: options.sid,
+        Effect: "Allow",
+        Action: options.actions ?? ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"],
+        Resource: this.arn,
+        ...(options.viaService
+          ? { Condition: { StringEquals: { "kms:ViaService": `${options.viaService}.${this.naming.region}.amazonaws.com` } } }
+          : {}),
+      },
+    ]);
+  }
+
   /** Lets an AWS service use the key, optionally only for requests from this account or a source ARN. */
   grantToService(sid: string, service: string, options: ServiceGrantOptions = {}): void {
-    this.statements.push({
+    this.addToResourcePolicy({
       Sid: sid,
       Effect: "Allow",
       Principal: { Service: service },
@@ -106,7 +144,7 @@ export class KmsKey extends Construct {
    */
   grantViaServices(sid: string, naming: Naming, services: readonly string[], options: { decryptOnly?: boolean } = {}): void {
     if (services.length === 0) return;
-    this.statements.push({
+    this.addToResourcePolicy({
       Sid: sid,
       Effect: "Allow",
       Principal: { AWS: "*" },
@@ -129,18 +167,6 @@ export class KmsKey extends Construct {
       condition: {
         ArnLike: { "kms:EncryptionContext:aws:logs:arn": naming.arn("logs", `log-group:${logGroupPattern}`) },
       },
-    });
-  }
-
-  /** Lets an IAM principal (role ARN) use the key; `decryptOnly` for readers. */
-  grantToPrincipal(sid: string, principalArn: string, options: { decryptOnly?: boolean; viaService?: string } = {}): void {
-    this.statements.push({
-      Sid: sid,
-      Effect: "Allow",
-      Principal: { AWS: principalArn },
-      Action: options.decryptOnly ? DECRYPT_ACTIONS : USE_ACTIONS,
-      Resource: "*",
-      ...(options.viaService ? { Condition: { StringEquals: { "kms:ViaService": options.viaService } } } : {}),
     });
   }
 }

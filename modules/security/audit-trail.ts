@@ -2,10 +2,10 @@ import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
 import { Construct } from "constructs";
 import { serviceTrustPolicy } from "../../lib/iam";
 import type { Naming } from "../../lib/naming";
+import { Role } from "../iam-role";
 import type { KmsKey } from "../kms-key";
 import { LogGroup } from "../log-group";
 import { LOG_PREFIXES, type SecureBucket } from "../s3";
-import { ServiceRole } from "./iam";
 
 export interface AuditTrailProps {
   readonly naming: Naming;
@@ -88,7 +88,7 @@ export class AuditTrail extends Construct {
       kmsKey,
       retentionInDays: props.logRetentionDays,
     });
-    const deliveryRole = new ServiceRole(this, "cloudwatch-role", {
+    const deliveryRole = new Role(this, "cloudwatch-role", {
       name: naming.globalName("cloudtrail-to-logs"),
       description: "CloudTrail delivery to its CloudWatch log group",
       assumeRolePolicy: serviceTrustPolicy("cloudtrail.amazonaws.com", naming.accountId, this.trailArn),
@@ -114,7 +114,7 @@ export class AuditTrail extends Construct {
       enableLogging: true,
       kmsKeyId: kmsKey.arn,
       cloudWatchLogsGroupArn: `${this.logGroup.arn}:*`,
-      cloudWatchLogsRoleArn: deliveryRole.arn,
+      cloudWatchLogsRoleArn: deliveryRole.roleArn,
       advancedEventSelector: [
         { name: "All management events", fieldSelector: [{ field: "eventCategory", equalTo: ["Management"] }] },
         ...(props.s3DataEvents ?? true

@@ -11,13 +11,12 @@ import { SecurityhubAccount } from "@cdktf/provider-aws/lib/securityhub-account"
 import { SecurityhubFindingAggregator } from "@cdktf/provider-aws/lib/securityhub-finding-aggregator";
 import { SecurityhubStandardsSubscription } from "@cdktf/provider-aws/lib/securityhub-standards-subscription";
 import { Construct } from "constructs";
-import type { AwsRegion } from "../../environments/types";
 import { serviceTrustPolicy } from "../../lib/iam";
 import type { Naming } from "../../lib/naming";
+import { Role } from "../iam-role";
 import type { KmsKey } from "../kms-key";
 import { LOG_PREFIXES, type SecureBucket } from "../s3";
 import { configRuleName, MANAGED_CONFIG_RULES, type ManagedConfigRule } from "./config-rules";
-import { ServiceRole } from "./iam";
 
 /** Security Hub standards by short key; ARNs are `arn:aws:securityhub:<region>::<path>`. */
 export const SECURITY_HUB_STANDARDS = {
@@ -64,10 +63,10 @@ export interface RegionalDetectionProps {
    */
   readonly primaryRegion: boolean;
   /** Regions whose Security Hub findings the primary region aggregates. @default none */
-  readonly aggregatedRegions?: readonly AwsRegion[];
+  readonly aggregatedRegions?: readonly string[];
   /**
    * Security Hub standards to subscribe to.
-   * @default all of SECURITY_HUB_STANDARDS (SPEC: CIS and PCI DSS; FSBP covers what they do not)
+   * @default all of SECURITY_HUB_STANDARDS (CIS and PCI DSS, the frameworks modules/security/README.md maps to; FSBP covers what they do not)
    */
   readonly standards?: readonly SecurityHubStandard[];
   /** @default MANAGED_CONFIG_RULES */
@@ -85,7 +84,7 @@ export class RegionalDetection extends Construct {
   readonly guardDuty: GuarddutyDetector;
   readonly securityHub: SecurityhubAccount;
   readonly recorder: ConfigConfigurationRecorder;
-  readonly recorderRole: ServiceRole;
+  readonly recorderRole: Role;
   readonly configRules: readonly ConfigConfigRule[];
   private readonly naming: Naming;
   private deliveryChannel?: ConfigDeliveryChannel;
@@ -124,7 +123,7 @@ export class RegionalDetection extends Construct {
       });
     }
 
-    this.recorderRole = new ServiceRole(this, "config-recorder-role", {
+    this.recorderRole = new Role(this, "config-recorder-role", {
       name: naming.globalName("config-recorder"),
       description: "AWS Config: reads resource configurations, delivers them to the logs bucket",
       assumeRolePolicy: serviceTrustPolicy("config.amazonaws.com", naming.accountId),
@@ -132,12 +131,12 @@ export class RegionalDetection extends Construct {
       permissionsBoundaryArn: props.permissionsBoundaryArn,
     });
     new IamRolePolicyAttachment(this, "config-recorder-read", {
-      role: this.recorderRole.name,
+      role: this.recorderRole.roleName,
       policyArn: "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole",
     });
     this.recorder = new ConfigConfigurationRecorder(this, "config-recorder", {
       name: naming.name("config-recorder"),
-      roleArn: this.recorderRole.arn,
+      roleArn: this.recorderRole.roleArn,
       recordingGroup: { allSupported: true, includeGlobalResourceTypes: props.primaryRegion },
       recordingMode: { recordingFrequency: "CONTINUOUS" },
     });
@@ -170,7 +169,7 @@ export class RegionalDetection extends Construct {
     if (this.deliveryChannel) throw new Error("AWS Config already delivers to a bucket");
     const { naming } = this;
     const objects = `${bucket.arn}/${LOG_PREFIXES.config}/AWSLogs/${naming.accountId}/Config/*`;
-    this.recorderRole.addToPolicy(
+    this.recorderRole.addToPrincipalPolicy([
       { Sid: "CheckLogsBucketAcl", Effect: "Allow", Action: ["s3:GetBucketAcl", "s3:ListBucket"], Resource: bucket.arn },
       {
         Sid: "DeliverConfigurationItems",
@@ -186,7 +185,7 @@ export class RegionalDetection extends Construct {
         Resource: key.arn,
         Condition: { StringEquals: { "kms:ViaService": `s3.${naming.region}.amazonaws.com` } },
       },
-    );
+    ]);
     this.deliveryChannel = new ConfigDeliveryChannel(this, "config-delivery", {
       name: naming.name("config-delivery"),
       s3BucketName: bucket.name,

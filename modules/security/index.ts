@@ -2,7 +2,7 @@ import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import type { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { ShieldProtection } from "@cdktf/provider-aws/lib/shield-protection";
 import { Construct } from "constructs";
-import type { EnvironmentConfig, RegionConfig } from "../../environments/types";
+import { Grant, type IGrantee } from "../../lib/grants";
 import type { Naming } from "../../lib/naming";
 import { useProvider } from "../../lib/providers";
 import { tagComponent } from "../../lib/tags";
@@ -11,7 +11,8 @@ import type { SecureBucket } from "../s3";
 import { AccountControls, type PasswordPolicy } from "./account-controls";
 import { AuditTrail } from "./audit-trail";
 import { RegionalDetection, type SecurityHubStandard } from "./detection";
-import { type ServiceRole, WorkloadRoles } from "./iam";
+import type { Role } from "../iam-role";
+import { guardDutyAgentRepositoryArn, type WorkloadIdentity, WorkloadRoles } from "./iam";
 import { type DataClass, SecurityKeys } from "./keys";
 import { ApplicationSecrets, type SecretRotation } from "./secrets";
 import { WebAcl } from "./waf";
@@ -20,7 +21,7 @@ export { AccountControls, DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from ".
 export { AuditTrail, type AuditTrailProps } from "./audit-trail";
 export { configRuleName, MANAGED_CONFIG_RULES, type ManagedConfigRule } from "./config-rules";
 export { GUARDDUTY_FEATURES, RegionalDetection, SECURITY_HUB_STANDARDS, type SecurityHubStandard } from "./detection";
-export { ecrRepositoryArn, GUARDDUTY_AGENT_ACCOUNTS, ServiceRole, serviceLogGroupName, WorkloadRoles } from "./iam";
+export { GUARDDUTY_AGENT_ACCOUNTS, guardDutyAgentRepositoryArn, type WorkloadIdentity, WorkloadRoles, type WorkloadRolesProps } from "./iam";
 export { DATA_CLASSES, type DataClass, KEY_SPECS, keyAliasArn, SecurityKeys } from "./keys";
 export { ApplicationSecrets, type SecretRotation, secretName } from "./secrets";
 export { internetEgressGroupNames, PORTS, SecurityGroupChain, type SecurityGroupChainProps } from "./security-groups";
@@ -30,9 +31,26 @@ const CLOUDFRONT_REGION = "us-east-1";
 
 export interface SecurityBaselineProps {
   readonly naming: Naming;
-  readonly environment: EnvironmentConfig;
-  /** The stack's region: its role decides what is account-global (primary) and what is regional. */
-  readonly region: RegionConfig;
+  /**
+   * The environment's primary region: it holds what is account-global (password policy, the
+   * CloudTrail, Config's global resources, the CloudFront web ACL) and aggregates findings.
+   */
+  readonly primaryRegion: boolean;
+  /** Other regions of the environment, whose Security Hub findings the primary region aggregates. @default none */
+  readonly aggregatedRegions?: readonly string[];
+  /** The ECS services: a task role each; the execution role reads the secrets they list. */
+  readonly services: readonly WorkloadIdentity[];
+  /** Days CloudWatch Logs keep the WAF and trail logs. */
+  readonly logRetentionDays: number;
+  /** WAF rate limit per client IP over 5 minutes. */
+  readonly wafRateLimitPer5Min: number;
+  /** Shield Advanced protections through `protectWithShield` (needs the account's subscription). @default false */
+  readonly shieldAdvanced?: boolean;
+  /**
+   * Days a deleted secret can still be restored.
+   * @default 30 (the longest window: a deleted third-party credential is slow to reissue)
+   */
+  readonly secretRecoveryWindowInDays?: number;
   /**
    * The us-east-1 provider, for the CloudFront-scope web ACL when the primary region is elsewhere
    * (`stack.providerFor("us-east-1")`).
@@ -61,7 +79,7 @@ export interface SecurityBaselineProps {
  */
 export class SecurityBaseline extends Construct {
   readonly keys: SecurityKeys;
-  /** Application secrets by short name (catalogue `ServiceConfig.secrets`). */
+  /** Application secrets by short name (every name in a service's `secrets`). */
   readonly secrets: Readonly<Record<string, SecretsmanagerSecret>>;
   readonly roles: WorkloadRoles;
   readonly detection: RegionalDetection;
@@ -80,20 +98,20 @@ export class SecurityBaseline extends Construct {
     super(scope, id);
     tagComponent(this, "security");
     this.props = props;
-    const { naming, environment, region } = props;
-    const primary = region.role === "primary";
+    const { naming } = props;
+    const primary = props.primaryRegion;
 
     this.keys = new SecurityKeys(this, "keys", { naming });
     this.secrets = new ApplicationSecrets(this, "secrets", {
       naming,
-      services: environment.services,
+      services: props.services,
       kmsKey: this.keys.secrets,
-      recoveryWindowInDays: environment.deletionProtection ? 30 : 7,
+      recoveryWindowInDays: props.secretRecoveryWindowInDays,
       rotation: props.secretRotation,
     }).byName;
     this.roles = new WorkloadRoles(this, "roles", {
       naming,
-      services: environment.services,
+      services: props.services,
       secrets: this.secrets,
       secretsKey: this.keys.secrets,
       permissionsBoundaryArn: props.permissionsBoundaryArn,
@@ -101,13 +119,13 @@ export class SecurityBaseline extends Construct {
     this.detection = new RegionalDetection(this, "detection", {
       naming,
       primaryRegion: primary,
-      aggregatedRegions: primary ? environment.regions.filter((other) => other.role !== "primary").map((other) => other.region) : [],
+      aggregatedRegions: primary ? props.aggregatedRegions : [],
       standards: props.securityHubStandards,
       permissionsBoundaryArn: props.permissionsBoundaryArn,
     });
     if (primary) this.accountControls = new AccountControls(this, "account", { naming, passwordPolicy: props.passwordPolicy });
 
-    const waf = { rateLimitPer5Min: environment.security.wafRateLimitPer5Min, logRetentionDays: environment.logRetentionDays };
+    const waf = { rateLimitPer5Min: props.wafRateLimitPer5Min, logRetentionDays: props.logRetentionDays };
     this.regionalWebAcl = new WebAcl(this, "waf-regional", { naming, scope: "REGIONAL", logsKey: this.keys.logs, ...waf });
     if (primary) this.cloudfrontWebAcl = this.createCloudfrontWebAcl(waf);
   }
@@ -124,13 +142,18 @@ export class SecurityBaseline extends Construct {
   }
 
   /** The shared ECS task-execution role. */
-  get executionRole(): ServiceRole {
+  get executionRole(): Role {
     return this.roles.executionRole;
   }
 
   /** The task role of a service. */
-  taskRole(serviceName: string): ServiceRole {
+  taskRole(serviceName: string): Role {
     return this.roles.taskRole(serviceName);
+  }
+
+  /** Where GuardDuty's Fargate agent (Runtime Monitoring, detection.ts) is pulled from in this region. */
+  get guardDutyAgentRepositoryArn(): string {
+    return guardDutyAgentRepositoryArn(this.props.naming.region);
   }
 
   /** The key of a data class. */
@@ -138,47 +161,38 @@ export class SecurityBaseline extends Construct {
     return this.keys.of(dataClass);
   }
 
-  /** Lets `role` read one application secret (and decrypt it through Secrets Manager only). */
-  grantSecretRead(role: ServiceRole | string, secretName: string): void {
+  /** Lets `grantee` read one application secret (and decrypt it through Secrets Manager only). */
+  grantSecretRead(grantee: IGrantee, secretName: string): Grant {
     const secret = this.secrets[secretName];
     if (!secret) throw new Error(`no application secret "${secretName}" (known: ${Object.keys(this.secrets).join(", ")})`);
-    const target = typeof role === "string" ? this.taskRole(role) : role;
     const sid = secretName.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
-    target.addToPolicy(
-      { Sid: `ReadSecret${sid}`, Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secret.arn },
-      {
-        Sid: "DecryptSecretsThroughSecretsManager",
-        Effect: "Allow",
-        Action: "kms:Decrypt",
-        Resource: this.keys.secrets.arn,
-        Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${this.props.naming.region}.amazonaws.com` } },
-      },
-    );
+    return Grant.combine(grantee, [
+      Grant.addToPrincipal(grantee, [
+        { Sid: `ReadSecret${sid}`, Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secret.arn },
+      ]),
+      this.keys.secrets.grant(grantee, { sid: "DecryptSecretsThroughSecretsManager", actions: "kms:Decrypt", viaService: "secretsmanager" }),
+    ]);
   }
 
   /**
-   * Lets `role` use a data-class key through one AWS service only (e.g. `sqs`, `s3`): an IAM
+   * Lets `grantee` use a data-class key through one AWS service only (e.g. `sqs`, `s3`): an IAM
    * statement on the key's ARN; the key policy delegates to IAM through the account root.
    */
-  grantKeyUse(role: ServiceRole | string, dataClass: DataClass, viaService: string, options: { decryptOnly?: boolean } = {}): void {
-    const target = typeof role === "string" ? this.taskRole(role) : role;
-    const key = this.keys.of(dataClass);
-    target.addToPolicy({
-      Sid: `UseKey${dataClass[0]!.toUpperCase()}${dataClass.slice(1)}Via${viaService.replace(/[^A-Za-z0-9]/g, "")}`,
-      Effect: "Allow",
-      Action: options.decryptOnly ? ["kms:Decrypt", "kms:DescribeKey"] : ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"],
-      Resource: key.arn,
-      Condition: { StringEquals: { "kms:ViaService": `${viaService}.${this.props.naming.region}.amazonaws.com` } },
+  grantKeyUse(grantee: IGrantee, dataClass: DataClass, viaService: string, options: { decryptOnly?: boolean } = {}): Grant {
+    return this.keys.of(dataClass).grant(grantee, {
+      sid: `UseKey${dataClass[0]!.toUpperCase()}${dataClass.slice(1)}Via${viaService.replace(/[^A-Za-z0-9]/g, "")}`,
+      actions: options.decryptOnly ? ["kms:Decrypt", "kms:DescribeKey"] : undefined,
+      viaService,
     });
   }
 
   /**
    * Shield Advanced protection of a resource (ALB, CloudFront distribution, Route 53 hosted zone,
-   * Elastic IP) when the environment subscribes (`environment.security.shieldAdvanced`); otherwise
+   * Elastic IP) when the environment subscribes (`shieldAdvanced`); otherwise
    * nothing. `name` is a short label, e.g. `alb` or `cdn`.
    */
   protectWithShield(name: string, resourceArn: string): ShieldProtection | undefined {
-    if (!this.props.environment.security.shieldAdvanced) return undefined;
+    if (!this.props.shieldAdvanced) return undefined;
     return new ShieldProtection(this, `shield-${name}`, { name: this.props.naming.name(`shield-${name}`), resourceArn });
   }
 
@@ -190,15 +204,15 @@ export class SecurityBaseline extends Construct {
   enableAuditTrail(bucket: SecureBucket): void {
     if (this.auditTrailEnabled) throw new Error("the audit trail is already enabled");
     this.auditTrailEnabled = true;
-    const { naming, environment, region } = this.props;
+    const { naming } = this.props;
     const key = bucket.kmsKey ?? this.keys.logs;
     this.detection.deliverTo(bucket, key);
-    if (region.role === "primary") {
+    if (this.props.primaryRegion) {
       this.auditTrail = new AuditTrail(this, "audit-trail", {
         naming,
         bucket,
         kmsKey: key,
-        logRetentionDays: environment.logRetentionDays,
+        logRetentionDays: this.props.logRetentionDays,
         permissionsBoundaryArn: this.props.permissionsBoundaryArn,
       });
     }

@@ -1,9 +1,9 @@
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretRotation } from "@cdktf/provider-aws/lib/secretsmanager-secret-rotation";
 import { Construct } from "constructs";
-import type { ServiceConfig } from "../../environments/types";
 import type { Naming } from "../../lib/naming";
 import type { KmsKey } from "../kms-key";
+import type { WorkloadIdentity } from "./iam";
 
 /** Rotation of one secret by a rotation function (for secrets whose issuer offers an API). */
 export interface SecretRotation {
@@ -18,8 +18,8 @@ export interface SecretRotation {
 
 export interface ApplicationSecretsProps {
   readonly naming: Naming;
-  /** The service catalogue: every name in any service's `secrets` becomes one secret. */
-  readonly services: readonly ServiceConfig[];
+  /** The services: every name in any service's `secrets` becomes one secret. */
+  readonly services: readonly WorkloadIdentity[];
   /** Encrypts every secret (the `secrets` data-class key). */
   readonly kmsKey: KmsKey;
   /**

@@ -1,5 +1,4 @@
 import { Construct } from "constructs";
-import type { ServiceConfig } from "../../environments/types";
 import type { Naming } from "../../lib/naming";
 import { tagComponent } from "../../lib/tags";
 import { Port, SecurityGroup } from "../security-group";
@@ -26,24 +25,30 @@ const ANYWHERE = "0.0.0.0/0";
  * Lambda functions do too (the e-mail notifier calls the e-mail provider). Nothing else does.
  * `lib/policy-checks.ts` accepts 0.0.0.0/0 egress only for the groups this returns, on 443.
  */
-export function internetEgressGroupNames(naming: Naming, services: readonly ServiceConfig[]): string[] {
+export function internetEgressGroupNames(naming: Naming, services: readonly ChainService[]): string[] {
   return [
     ...services.filter((service) => (service.secrets ?? []).length > 0).map((service) => naming.name(`svc-${service.name}`)),
     naming.name("functions"),
   ];
 }
 
+/** One ECS service of the chain. */
+export interface ChainService {
+  readonly name: string;
+  /** The port the ALB reaches its tasks on. @default 8080 */
+  readonly containerPort?: number;
+  /**
+   * Third-party credentials the service holds (secret short names): a service with any calls
+   * partner APIs, so its group may send HTTPS to the internet. @default none
+   */
+  readonly secrets?: readonly string[];
+}
+
 export interface SecurityGroupChainProps {
   readonly naming: Naming;
   readonly vpc: Vpc;
-  /** The service catalogue: one group per service, its port and its `uses` drive the rules. */
-  readonly services: readonly ServiceConfig[];
-  /**
-   * Services that use the queue may also reach the RabbitMQ management API/console on 443
-   * (queue and binding administration by the services' own tooling).
-   * @default true
-   */
-  readonly messagingConsoleAccess?: boolean;
+  /** One group per service, reached from the ALB on the service's port. */
+  readonly services: readonly ChainService[];
   /**
    * Tasks and functions may send HTTPS to addresses inside the VPC, which GuardDuty Runtime
    * Monitoring needs: its agent reports to a VPC endpoint that GuardDuty creates with its own
@@ -55,11 +60,11 @@ export interface SecurityGroupChainProps {
 
 /**
  * The platform's security groups as one chain: internet → ALB (443, and 80 only to redirect) →
- * each service on its container port → the data stores each service `uses`, on their ports.
- * Every rule is its own resource with a description; data stores have no egress at all; the
- * services reach AWS APIs through the VPC endpoints and S3's gateway, and only services with
- * partner APIs reach the internet, on 443. Later modules attach resources to these groups and
- * add rules through `connections` (e.g. `chain.database.connections.allowDefaultPortFrom(x)`).
+ * each service on its container port → the data stores. Every rule is its own resource with a
+ * description; data stores have no egress at all; the services reach AWS APIs through the VPC
+ * endpoints and S3's gateway, and only services with partner APIs reach the internet, on 443.
+ * Which service reaches which store is not decided here: the store's `bind` (lib/data-store.ts)
+ * opens its port to the client through `connections` when the regional stack wires a `uses`.
  */
 export class SecurityGroupChain extends Construct {
   readonly alb: SecurityGroup;
@@ -101,20 +106,6 @@ export class SecurityGroupChain extends Construct {
       const port = service.containerPort ?? PORTS.serviceDefault;
       const serviceGroup = group(`svc-${service.name}`, `The ${service.name} service's tasks`, port);
       serviceGroup.connections.allowDefaultPortFrom(this.alb, `ALB to ${service.name} tasks on ${port} (traffic and health checks)`);
-      const uses = new Set(service.uses ?? []);
-      if (uses.has("database")) this.database.connections.allowDefaultPortFrom(serviceGroup);
-      if (uses.has("cache")) this.cache.connections.allowDefaultPortFrom(serviceGroup);
-      if (uses.has("search")) this.search.connections.allowDefaultPortFrom(serviceGroup);
-      if (uses.has("queue")) {
-        this.messaging.connections.allowDefaultPortFrom(serviceGroup);
-        if (props.messagingConsoleAccess ?? true) {
-          this.messaging.connections.allowFrom(
-            serviceGroup,
-            Port.tcp(PORTS.rabbitmqConsole),
-            `${service.name} to the RabbitMQ management API on ${PORTS.rabbitmqConsole}`,
-          );
-        }
-      }
       this.allowAwsApis(serviceGroup, props);
       if (internetEgress.has(naming.name(`svc-${service.name}`))) {
         serviceGroup.connections.allowToCidr(ANYWHERE, Port.tcp(PORTS.https), `${service.name} to its partner APIs over HTTPS (through NAT)`);
@@ -127,7 +118,7 @@ export class SecurityGroupChain extends Construct {
     this.functions.connections.allowToCidr(ANYWHERE, Port.tcp(PORTS.https), "Functions to partner APIs over HTTPS (through NAT)");
   }
 
-  /** The service's group; throws for a service the catalogue does not have. */
+  /** The service's group; throws for a service the chain was not made with. */
   service(name: string): SecurityGroup {
     const found = this.services[name];
     if (!found) throw new Error(`no security group for service "${name}"`);

@@ -4,7 +4,7 @@ import { LambdaFunction } from "@cdktf/provider-aws/lib/lambda-function";
 import { LambdaFunctionEventInvokeConfig } from "@cdktf/provider-aws/lib/lambda-function-event-invoke-config";
 import { Lazy } from "cdktf";
 import { Construct } from "constructs";
-import type { FunctionConfig } from "../../environments/types";
+import { type IGrantee, mergeStatements } from "../../lib/grants";
 import { type PolicyStatement, policyDocument } from "../../lib/iam";
 import type { Naming } from "../../lib/naming";
 import type { KmsKey } from "../kms-key";
@@ -12,14 +12,29 @@ import { LogGroup } from "../log-group";
 import type { SecurityGroup } from "../security-group";
 import { EncryptedQueue } from "./queue";
 
+/** A function's sizing and, for the scheduled jobs, its schedules. */
+export interface FunctionSettings {
+  /** 128–10240 MiB; CPU scales with it. */
+  readonly memoryMiB: number;
+  /** 1–900 seconds. */
+  readonly timeoutSeconds: number;
+  /**
+   * Reserved concurrency: the function's ceiling, so a burst cannot exhaust the database's
+   * connections or the account's pool. At least 1 (0 would disable the function).
+   */
+  readonly reservedConcurrency: number;
+  /** Job name → EventBridge Scheduler expression, `cron(...)` or `rate(...)`, in UTC. @default none */
+  readonly schedules?: Readonly<Record<string, string>>;
+}
+
 export interface PlatformFunctionProps {
   readonly naming: Naming;
   /** Function name suffix, e.g. `document-processor`: the function is `lma-<env>-<name>`. */
   readonly name: string;
   readonly description: string;
-  /** Memory, timeout, reserved concurrency: the environment's `functions.<name>`. */
-  readonly config: FunctionConfig;
-  /** The release pin (`release.functions.<name>`): the artifact is `lambda/<name>/<version>.zip`. */
+  /** Memory, timeout, reserved concurrency. */
+  readonly config: FunctionSettings;
+  /** The release pin: the artifact is `lambda/<name>/<version>.zip`. */
   readonly version: string;
   /** Bucket holding the build artifacts (named by the convention, filled by the release pipeline). */
   readonly artifactBucket: string;
@@ -31,8 +46,9 @@ export interface PlatformFunctionProps {
   readonly dataKey: KmsKey;
   readonly logsKey: KmsKey;
   readonly logRetentionDays: number;
-  /** What the function's own code may do, beyond logs, tracing, VPC networking and its failure queue. */
+  /** What the function's own code may do, beyond logs, tracing, VPC networking and its failure queue. @default none */
   readonly statements?: readonly PolicyStatement[];
+  /** @default none */
   readonly environment?: Readonly<Record<string, string>>;
   /** @default "nodejs22.x" (the current Node.js LTS runtime on Lambda) */
   readonly runtime?: string;
@@ -52,8 +68,11 @@ export interface PlatformFunctionProps {
  * in the app subnets, JSON logs in its own KMS-encrypted log group, environment variables
  * encrypted with the data key, and a KMS-encrypted failure queue for asynchronous invocations
  * that exhausted their retries (on-failure destination).
+ *
+ * The function is the grantee of its role (`IGrantee`, lib/grants.ts): resources grant to it
+ * and the statements land in its role's one policy, merged by Sid.
  */
-export class PlatformFunction extends Construct {
+export class PlatformFunction extends Construct implements IGrantee {
   readonly function: LambdaFunction;
   readonly role: IamRole;
   readonly logGroup: LogGroup;
@@ -62,7 +81,7 @@ export class PlatformFunction extends Construct {
   readonly functionName: string;
   /** The function's ARN, built from the convention (usable before the function exists). */
   readonly functionArn: string;
-  private readonly statements: PolicyStatement[];
+  private readonly statements: PolicyStatement[] = [];
 
   constructor(scope: Construct, id: string, props: PlatformFunctionProps) {
     super(scope, id);
@@ -93,7 +112,7 @@ export class PlatformFunction extends Construct {
       ]),
     });
     const eniArn = naming.arn("ec2", "network-interface/*");
-    this.statements = [
+    this.addToPrincipalPolicy([
       {
         Sid: "WriteOwnLogs",
         Effect: "Allow",
@@ -122,7 +141,7 @@ export class PlatformFunction extends Construct {
       { Sid: "DescribeNetwork", Effect: "Allow", Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"], Resource: "*" },
       ...this.failureQueue.sendStatements("SendToFailureQueue"),
       ...(props.statements ?? []),
-    ];
+    ]);
     const policy = new IamRolePolicy(this, "policy", {
       name: "function",
       role: this.role.name,
@@ -158,8 +177,16 @@ export class PlatformFunction extends Construct {
     });
   }
 
-  /** Adds statements to the function's role policy (e.g. from a data store's grant method). */
-  addToRolePolicy(...statements: PolicyStatement[]): void {
-    this.statements.push(...statements);
+  get roleName(): string {
+    return this.role.name;
+  }
+
+  get roleArn(): string {
+    return this.role.arn;
+  }
+
+  /** Adds statements to the function's role policy, merged by Sid (lib/grants.ts). */
+  addToPrincipalPolicy(statements: readonly PolicyStatement[]): void {
+    mergeStatements(this.statements, statements, `role of ${this.node.path}`, this);
   }
 }

@@ -5,20 +5,20 @@ import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
 import { Construct } from "constructs";
-import type { FunctionConfig } from "../../environments/types";
-import { type GrantableRole, grantInlinePolicy, type PolicyStatement, policyDocument, serviceTrustPolicy } from "../../lib/iam";
+import { Grant, type IGrantee } from "../../lib/grants";
+import { type PolicyStatement, policyDocument, serviceTrustPolicy } from "../../lib/iam";
 import type { Naming } from "../../lib/naming";
 import { tagComponent } from "../../lib/tags";
 import type { KmsKey } from "../kms-key";
 import type { SecureBucket } from "../s3/bucket";
 import type { SecurityGroup } from "../security-group";
-import { PlatformFunction } from "./function";
+import { type FunctionSettings, PlatformFunction } from "./function";
 import { EncryptedQueue } from "./queue";
 
-export { PlatformFunction, type PlatformFunctionProps } from "./function";
+export { type FunctionSettings, PlatformFunction, type PlatformFunctionProps } from "./function";
 export { EncryptedQueue, type EncryptedQueueProps } from "./queue";
 
-/** The platform's functions, by the name used in `release.functions` and `functions`. */
+/** The platform's functions, by the name `functions` and `versions` are keyed by. */
 export const FUNCTION_NAMES = {
   documentProcessor: "document-processor",
   emailNotifier: "email-notifier",
@@ -30,9 +30,9 @@ export const DOCUMENT_PREFIXES = { incoming: "incoming/", processed: "processed/
 
 export interface PlatformFunctionsProps {
   readonly naming: Naming;
-  /** Sizing and schedules per function (`environment.functions`). */
-  readonly functions: Readonly<Record<string, FunctionConfig>>;
-  /** Artifact versions per function (`environment.release.functions`): the release pins. */
+  /** Sizing and schedules per function, keyed by FUNCTION_NAMES. */
+  readonly functions: Readonly<Record<string, FunctionSettings>>;
+  /** Artifact versions per function, keyed by FUNCTION_NAMES: the release pins. */
   readonly versions: Readonly<Record<string, string>>;
   /**
    * Bucket the release pipeline uploads `lambda/<function>/<version>.zip` to.
@@ -54,7 +54,7 @@ export interface PlatformFunctionsProps {
 }
 
 /**
- * The three Lambda workloads of the SPEC, scaled to zero between events:
+ * The platform's three Lambda workloads (modules/serverless/README.md), scaled to zero between events:
  *
  * - `documentProcessor`: S3 `ObjectCreated` under `incoming/` in `documents` invokes it (the
  *   permission is pinned to the bucket's ARN and account); it reads `incoming/` and writes
@@ -91,7 +91,7 @@ export class PlatformFunctions extends Construct {
     const settings = (name: string) => {
       const config = props.functions[name];
       const version = props.versions[name];
-      if (!config || !version) throw new Error(`function ${name} needs functions.${name} and release.functions.${name}`);
+      if (!config || !version) throw new Error(`function ${name} needs functions["${name}"] and versions["${name}"]`);
       return { name, config, version };
     };
 
@@ -142,15 +142,15 @@ export class PlatformFunctions extends Construct {
     this.schedules = this.scheduleJobs(naming, jobs.config);
   }
 
-  /** Lets `role` (e.g. the notification service's task role) queue emails. */
-  grantSendEmail(role: GrantableRole): IamRolePolicy {
-    return grantInlinePolicy(this, role, "email-queue-send", this.emailQueue.sendStatements("QueueEmail"));
+  /** Lets `grantee` (e.g. the notification service's task role) queue emails. */
+  grantSendEmail(grantee: IGrantee): Grant {
+    return Grant.addToPrincipal(grantee, this.emailQueue.sendStatements("QueueEmail"));
   }
 
   private documentProcessing(
     props: PlatformFunctionsProps,
     common: Omit<ConstructorParameters<typeof PlatformFunction>[2], "name" | "config" | "version" | "description">,
-    settings: { name: string; config: FunctionConfig; version: string },
+    settings: { name: string; config: FunctionSettings; version: string },
   ): PlatformFunction {
     const bucket = props.documents;
     const statements: PolicyStatement[] = [
@@ -209,7 +209,7 @@ export class PlatformFunctions extends Construct {
     return processor;
   }
 
-  private scheduleJobs(naming: Naming, config: FunctionConfig): SchedulerSchedule[] {
+  private scheduleJobs(naming: Naming, config: FunctionSettings): SchedulerSchedule[] {
     const entries = Object.entries(config.schedules ?? {});
     if (entries.length === 0) return [];
     const scheduleArns = naming.arn("scheduler", `schedule/default/${naming.prefix}-*`);

@@ -16,7 +16,6 @@ import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc as VpcResource } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { Construct } from "constructs";
-import type { NatMode, SubnetPlan } from "../../environments/types";
 import { policyDocument, serviceTrustPolicy } from "../../lib/iam";
 import type { Naming } from "../../lib/naming";
 import { defaultSubnetPlan } from "../../lib/subnets";
@@ -25,7 +24,20 @@ import type { KmsKey } from "../kms-key";
 import { LogGroup } from "../log-group";
 import { Port, SecurityGroup } from "../security-group";
 
+/** One CIDR per AZ, in AZ order, for each tier. */
+export interface SubnetPlan {
+  /** ALB and NAT gateways. */
+  readonly public: readonly string[];
+  /** ECS tasks, Lambda ENIs, interface endpoints. */
+  readonly app: readonly string[];
+  /** RDS, ElastiCache, OpenSearch, Amazon MQ. No route to the internet. */
+  readonly data: readonly string[];
+}
+
 export type SubnetTier = keyof SubnetPlan;
+
+/** One shared NAT gateway (cheap, single-AZ egress) or one per AZ (egress survives an AZ failure). */
+export type NatMode = "single" | "per-az";
 
 /** Where flow logs go: an encrypted, expiring log group (default) or an S3 bucket. */
 export type FlowLogDestination =

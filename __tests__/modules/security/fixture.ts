@@ -2,11 +2,13 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentConfig } from "../../../environments/types";
+import { Grant } from "../../../lib/grants";
 import { Naming } from "../../../lib/naming";
-import { subnetPlanOf } from "../../../lib/subnets";
+import { XRAY_WRITE_STATEMENT } from "../../../modules/ecs";
 import { SecureBucket } from "../../../modules/s3";
 import { SecurityBaseline, type SecurityBaselineProps, SecurityGroupChain } from "../../../modules/security";
 import { Vpc } from "../../../modules/vpc";
+import { networkProps, securityProps } from "../../../stacks/props";
 import type { SynthesizedStack } from "../../support/synth";
 
 export interface FixtureOptions {
@@ -14,11 +16,17 @@ export interface FixtureOptions {
   readonly baseline?: Partial<SecurityBaselineProps>;
   /** Skip `enableAuditTrail` (to prove the validation). */
   readonly withoutAuditTrail?: boolean;
+  /**
+   * Leave the task roles as the baseline makes them (empty until the services grant them);
+   * otherwise each gets the X-Ray grant its ECS service would add.
+   */
+  readonly withoutServiceGrants?: boolean;
 }
 
 /**
  * A stack with only what the security baseline needs around it: the provider(s), the VPC (for the
- * security-group chain) and a logs bucket made with `SecureBucket`, as the regional stack wires them.
+ * security-group chain) and a logs bucket made with `SecureBucket`, as the regional stack wires them
+ * (props translated from the environment by stacks/props.ts).
  */
 export class SecurityFixtureStack extends TerraformStack {
   readonly naming: Naming;
@@ -37,18 +45,15 @@ export class SecurityFixtureStack extends TerraformStack {
         ? new AwsProvider(this, "aws-us-east-1", { region: "us-east-1", alias: "us-east-1" })
         : undefined;
     this.security = new SecurityBaseline(this, "security", {
-      naming: this.naming,
-      environment,
-      region,
+      ...securityProps(environment, region, this.naming),
       cloudfrontProvider,
       ...options.baseline,
     });
+    if (!options.withoutServiceGrants) {
+      for (const role of Object.values(this.security.roles.taskRoles)) Grant.addToPrincipal(role, [XRAY_WRITE_STATEMENT]);
+    }
     this.network = new Vpc(this, "network", {
-      naming: this.naming,
-      cidr: region.vpcCidr,
-      availabilityZones: region.availabilityZones,
-      subnets: subnetPlanOf(region),
-      natGateways: region.natGateways,
+      ...networkProps(region, this.naming),
       flowLogs: { type: "cloudwatch", kmsKey: this.security.keys.logs, retentionInDays: environment.logRetentionDays },
     });
     this.chain = new SecurityGroupChain(this, "security-groups", { naming: this.naming, vpc: this.network, services: environment.services });

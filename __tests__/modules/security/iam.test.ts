@@ -1,11 +1,13 @@
 import { Testing } from "cdktf";
 import { dev } from "../../../environments/dev";
 import { production } from "../../../environments/production";
+import { Grant } from "../../../lib/grants";
 import { ref, resourceAt, SecurityFixtureStack, statement, statements, synthFixture } from "./fixture";
 
 const ACCOUNT = production.accountId;
 const BOUNDARY = `arn:aws:iam::${ACCOUNT}:policy/lma-workload-boundary`;
-const SERVICES = ["loan", "document", "trade", "analytics", "auth", "notification"];
+const SERVICES = production.services.map((service) => service.name);
+const CATALOGUE_SECRETS = [...new Set(production.services.flatMap((service) => service.secrets ?? []))].sort();
 const ECS_TRUST = {
   Version: "2012-10-17",
   Statement: [
@@ -20,18 +22,24 @@ const ECS_TRUST = {
     },
   ],
 };
+/** A service with no application secret in the catalogue, whose task role holds only what is granted. */
+const WITHOUT_SECRETS = production.services.find((service) => (service.secrets ?? []).length === 0)!.name;
+/** Two services with secrets, to grant one secret each. */
+const [FIRST, SECOND] = production.services.filter((service) => (service.secrets ?? []).length > 0);
 
 // One synthesis, with grants made the way other modules make them.
 const app = Testing.app();
 const granted = new SecurityFixtureStack(app, production, 0, { baseline: { permissionsBoundaryArn: BOUNDARY } });
-granted.security.grantSecretRead("loan", "credit-bureau-api-key");
-granted.security.grantSecretRead(granted.security.taskRole("trade"), "market-data-api-key");
-granted.security.grantKeyUse("document", "data", "s3");
+granted.security.grantSecretRead(granted.security.taskRole(FIRST!.name), FIRST!.secrets![0]!);
+granted.security.grantSecretRead(granted.security.taskRole(SECOND!.name), SECOND!.secrets![0]!);
+granted.security.grantKeyUse(granted.security.taskRole(WITHOUT_SECRETS), "data", "s3");
 const json = JSON.parse(Testing.synth(granted, true)) as ReturnType<typeof synthFixture>["json"];
 const standby = synthFixture(production, 1).json;
 const devJson = synthFixture(dev, 0).json;
 
 const policyOf = (role: string, source = json) => resourceAt(source, "aws_iam_role_policy", `security/roles/${role}/policy`).policy;
+/** `credit-bureau-api-key` → `CreditBureauApiKey`, as the grant names its statement. */
+const sidOf = (secret: string) => secret.replace(/(^|-)([a-z0-9])/g, (_, __, letter: string) => letter.toUpperCase());
 
 describe("ECS execution role (shared)", () => {
   it("is named per region and trusted by ECS tasks of this account and region only", () => {
@@ -41,84 +49,46 @@ describe("ECS execution role (shared)", () => {
     expect(resourceAt(standby, "aws_iam_role", "security/roles/execution/role").name).toBe("lma-production-euw1-ecs-execution");
   });
 
-  it("pulls only the services' repositories (by naming convention) and GuardDuty's runtime agent", () => {
-    expect(statement(policyOf("execution"), "PullServiceImages").Resource).toEqual([
-      ...SERVICES.map((service) => `arn:aws:ecr:us-east-1:${ACCOUNT}:repository/lma-production/${service}`),
-      "arn:aws:ecr:us-east-1:593207742271:repository/aws-guardduty-agent-fargate",
-    ]);
-    expect(statement(policyOf("execution", standby), "PullServiceImages").Resource).toContain(
-      "arn:aws:ecr:eu-west-1:694911143906:repository/aws-guardduty-agent-fargate",
-    );
-  });
-
-  it("writes only the services' log groups /lma/<env>/ecs/<service>", () => {
-    expect(statement(policyOf("execution"), "WriteServiceLogStreams")).toEqual({
-      Sid: "WriteServiceLogStreams",
-      Effect: "Allow",
-      Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-      Resource: SERVICES.flatMap((service) => {
-        const group = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/lma/production/ecs/${service}`;
-        return [group, `${group}:log-stream:*`];
-      }),
-    });
-  });
-
   it("reads exactly the catalogue's secrets and decrypts them only through Secrets Manager", () => {
     const secretArn = (name: string) => ref(json, "aws_secretsmanager_secret", `security/secrets/${name}`, "arn");
-    expect(statement(policyOf("execution"), "ReadServiceSecrets")).toEqual({
-      Sid: "ReadServiceSecrets",
-      Effect: "Allow",
-      Action: "secretsmanager:GetSecretValue",
-      Resource: [
-        "credit-bureau-api-key",
-        "email-provider-api-key",
-        "esignature-api-key",
-        "identity-provider-client-secret",
-        "market-data-api-key",
-        "sms-provider-api-key",
-      ].map(secretArn),
-    });
-    expect(statement(policyOf("execution"), "DecryptServiceSecrets")).toEqual({
-      Sid: "DecryptServiceSecrets",
-      Effect: "Allow",
-      Action: "kms:Decrypt",
-      Resource: ref(json, "aws_kms_key", "security/keys/secrets/key", "arn"),
-      Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } },
-    });
+    expect(statements(policyOf("execution"))).toEqual([
+      { Sid: "ReadServiceSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: CATALOGUE_SECRETS.map(secretArn) },
+      {
+        Sid: "DecryptServiceSecrets",
+        Effect: "Allow",
+        Action: "kms:Decrypt",
+        Resource: ref(json, "aws_kms_key", "security/keys/secrets/key", "arn"),
+        Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } },
+      },
+    ]);
   });
 
-  it("has Resource \"*\" only for the registry token", () => {
-    const wildcard = statements(policyOf("execution")).filter((candidate) => candidate.Resource === "*");
-    expect(wildcard.map((candidate) => candidate.Action)).toEqual(["ecr:GetAuthorizationToken"]);
+  it("names GuardDuty's Fargate agent repository of its region, for the services' execution grants", () => {
+    expect(granted.security.guardDutyAgentRepositoryArn).toBe("arn:aws:ecr:us-east-1:593207742271:repository/aws-guardduty-agent-fargate");
   });
 });
 
 describe("task roles (one per service)", () => {
-  it.each(SERVICES)("%s: its own role, trusted by this account's ECS tasks, X-Ray only by default", (service) => {
+  it.each(SERVICES)("%s: its own role, trusted by this account's ECS tasks", (service) => {
     const role = resourceAt(json, "aws_iam_role", `security/roles/task-${service}/role`);
     expect(role.name).toBe(`lma-production-use1-${service}-task`);
     expect(JSON.parse(String(role.assume_role_policy))).toEqual(ECS_TRUST);
-    expect(statement(policyOf(`task-${service}`), "XRayWrite").Action).toEqual([
-      "xray:PutTraceSegments",
-      "xray:PutTelemetryRecords",
-      "xray:GetSamplingRules",
-      "xray:GetSamplingTargets",
-      "xray:GetSamplingStatisticSummaries",
-    ]);
   });
 
-  it("analytics (no grants) has nothing but X-Ray", () => {
-    expect(statements(policyOf("task-analytics")).map((candidate) => candidate.Sid)).toEqual(["XRayWrite"]);
+  it("start empty: a role nobody granted anything fails synthesis", () => {
+    const bare = new SecurityFixtureStack(Testing.app(), production, 0, { withoutServiceGrants: true });
+    expect(() => Testing.synth(bare, true)).toThrow(/has an empty policy/);
   });
 
   it("grantSecretRead adds exactly that secret and Secrets-Manager-only decryption", () => {
-    expect(statements(policyOf("task-loan"))).toEqual([
+    const secret = FIRST!.secrets![0]!;
+    expect(statements(policyOf(`task-${FIRST!.name}`))).toEqual([
       expect.objectContaining({ Sid: "XRayWrite" }),
       {
-        Sid: "ReadSecretCreditBureauApiKey",
+        Sid: `ReadSecret${sidOf(secret)}`,
         Effect: "Allow",
         Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-        Resource: ref(json, "aws_secretsmanager_secret", "security/secrets/credit-bureau-api-key", "arn"),
+        Resource: ref(json, "aws_secretsmanager_secret", `security/secrets/${secret}`, "arn"),
       },
       {
         Sid: "DecryptSecretsThroughSecretsManager",
@@ -128,13 +98,13 @@ describe("task roles (one per service)", () => {
         Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } },
       },
     ]);
-    expect(statement(policyOf("task-trade"), "ReadSecretMarketDataApiKey").Resource).toBe(
-      ref(json, "aws_secretsmanager_secret", "security/secrets/market-data-api-key", "arn"),
+    expect(statement(policyOf(`task-${SECOND!.name}`), `ReadSecret${sidOf(SECOND!.secrets![0]!)}`).Resource).toBe(
+      ref(json, "aws_secretsmanager_secret", `security/secrets/${SECOND!.secrets![0]!}`, "arn"),
     );
   });
 
   it("grantKeyUse adds the key's ARN through one service only", () => {
-    expect(statement(policyOf("task-document"), "UseKeyDataVias3")).toEqual({
+    expect(statement(policyOf(`task-${WITHOUT_SECRETS}`), "UseKeyDataVias3")).toEqual({
       Sid: "UseKeyDataVias3",
       Effect: "Allow",
       Action: ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"],
@@ -143,8 +113,34 @@ describe("task roles (one per service)", () => {
     });
   });
 
-  it("throws for a service the catalogue does not have", () => {
+  it("throws for a service the baseline was not made with", () => {
     expect(() => granted.security.taskRole("payments")).toThrow('no task role for service "payments"');
+  });
+});
+
+describe("grants merge by Sid (lib/grants.ts through modules/iam-role)", () => {
+  const fresh = () => new SecurityFixtureStack(Testing.app(), production, 0);
+
+  it("granting the same statement twice keeps one copy", () => {
+    const stack = fresh();
+    const role = stack.security.taskRole(WITHOUT_SECRETS);
+    stack.security.grantKeyUse(role, "data", "s3");
+    stack.security.grantKeyUse(role, "data", "s3");
+    expect(role.policyStatements.filter((candidate) => candidate.Sid === "UseKeyDataVias3")).toHaveLength(1);
+  });
+
+  it("a reused Sid with different content throws, naming the role and the Sid", () => {
+    const stack = fresh();
+    const role = stack.security.taskRole(WITHOUT_SECRETS);
+    stack.security.grantKeyUse(role, "data", "s3");
+    expect(() => Grant.addToPrincipal(role, [{ Sid: "UseKeyDataVias3", Effect: "Allow", Action: "kms:Decrypt", Resource: "*" }])).toThrow(
+      new RegExp(`role .*task-${WITHOUT_SECRETS}.*statement Sid "UseKeyDataVias3" is granted twice with different content`),
+    );
+  });
+
+  it("a statement without a Sid is refused", () => {
+    const role = fresh().security.taskRole(WITHOUT_SECRETS);
+    expect(() => Grant.addToPrincipal(role, [{ Effect: "Allow", Action: "kms:Decrypt", Resource: "*" }])).toThrow(/needs a Sid/);
   });
 });
 
@@ -153,13 +149,14 @@ describe("permissions boundary", () => {
     const roles = Object.entries(json.resource.aws_iam_role!)
       .filter(([name]) => name.startsWith("security_"))
       .map(([, role]) => role);
-    expect(roles.length).toBe(6 + 3); // tasks, execution, Config recorder, CloudTrail delivery
+    // A task role per service, the execution role, Config's recorder and CloudTrail's delivery role.
+    expect(roles.length).toBe(SERVICES.length + 3);
     for (const role of roles) expect(role.permissions_boundary).toBe(BOUNDARY);
   });
 
   it("is absent by default", () => {
     const roles = Object.entries(devJson.resource.aws_iam_role!).filter(([name]) => name.startsWith("security_"));
-    expect(roles.length).toBe(9);
+    expect(roles.length).toBe(dev.services.length + 3);
     for (const [, role] of roles) expect(role.permissions_boundary).toBeUndefined();
   });
 });

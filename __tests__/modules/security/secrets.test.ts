@@ -60,6 +60,6 @@ describe("application secrets", () => {
   it("exposes the secrets by short name", () => {
     const stack = new SecurityFixtureStack(Testing.app(), production, 0);
     expect(Object.keys(stack.security.secrets).sort()).toEqual(SECRETS);
-    expect(() => stack.security.grantSecretRead("loan", "no-such-secret")).toThrow('no application secret "no-such-secret"');
+    expect(() => stack.security.grantSecretRead(stack.security.executionRole, "no-such-secret")).toThrow('no application secret "no-such-secret"');
   });
 });

@@ -48,36 +48,26 @@ describe("security-group chain", () => {
 
   it("lets the ALB reach each service on its container port, and nothing else", () => {
     expect(rulesOfGroup("alb").filter((rule) => rule.includes(" to "))).toEqual(
-      ["analytics", "auth", "document", "loan", "notification", "trade"].map((service) => `alb to svc-${service} 8080`),
+      production.services.map((service) => `alb to svc-${service.name} ${service.containerPort ?? 8080}`).sort(),
     );
   });
 
-  it.each([
-    ["loan", ["cache 6379", "database 5432", "messaging 443", "messaging 5671", "search 443"], true],
-    ["document", ["database 5432", "messaging 443", "messaging 5671"], true],
-    ["trade", ["cache 6379", "database 5432", "messaging 443", "messaging 5671"], true],
-    ["analytics", ["database 5432", "search 443"], false],
-    ["auth", ["cache 6379", "database 5432"], true],
-    ["notification", ["messaging 443", "messaging 5671"], true],
-  ])("%s: from the ALB on 8080; to exactly the stores it uses %j; to the internet: %s", (service, stores, internet) => {
-    const group = `svc-${service}`;
-    expect(rulesOfGroup(group)).toEqual(
-      [
-        `${group} from alb 8080`,
-        ...stores.map((store) => `${group} to ${store}`),
-        ...awsApis(group),
-        ...(internet ? [`${group} to 0.0.0.0/0 443`] : []),
-      ].sort(),
-    );
-  });
+  it.each(production.services.map((service) => [service.name, service] as const))(
+    "%s: from the ALB on its port; AWS APIs; the internet only with partner credentials; no data store (bind opens those)",
+    (name, service) => {
+      const group = `svc-${name}`;
+      const partnerApis = (service.secrets ?? []).length > 0;
+      expect(rulesOfGroup(group)).toEqual(
+        [`${group} from alb ${service.containerPort ?? 8080}`, ...awsApis(group), ...(partnerApis ? [`${group} to 0.0.0.0/0 443`] : [])].sort(),
+      );
+    },
+  );
 
-  it("lets into each data store only its users, on its port, and gives data stores no egress", () => {
-    expect(rulesOfGroup("database")).toEqual(["analytics", "auth", "document", "loan", "trade"].map((s) => `database from svc-${s} 5432`));
-    expect(rulesOfGroup("cache")).toEqual(["auth", "loan", "trade"].map((s) => `cache from svc-${s} 6379`));
-    expect(rulesOfGroup("search")).toEqual(["analytics", "loan"].map((s) => `search from svc-${s} 443`));
-    expect(rulesOfGroup("messaging")).toEqual(
-      ["document", "loan", "notification", "trade"].flatMap((s) => [`messaging from svc-${s} 443`, `messaging from svc-${s} 5671`]),
-    );
+  it("has the data-store groups, with no rule at all until a store binds a client", () => {
+    for (const store of ["database", "cache", "search", "messaging"]) {
+      expect(Object.values(json.resource.aws_security_group!).map((group) => group.name)).toContain(`lma-production-${store}`);
+      expect(rulesOfGroup(store)).toEqual([]);
+    }
   });
 
   it("gives Lambda functions AWS APIs and partner HTTPS, and no ingress", () => {
@@ -86,7 +76,7 @@ describe("security-group chain", () => {
 
   it("lets each service and function into the interface endpoints", () => {
     expect(rulesOfGroup("vpc-endpoints")).toEqual(
-      ["functions", ...["analytics", "auth", "document", "loan", "notification", "trade"].map((s) => `svc-${s}`)].map(
+      ["functions", ...production.services.map((service) => `svc-${service.name}`).sort()].map(
         (group) => `vpc-endpoints from ${group} 443`,
       ),
     );
@@ -95,7 +85,10 @@ describe("security-group chain", () => {
   it("sends to 0.0.0.0/0 only from the documented groups, on 443", () => {
     const naming = new Naming("production", "us-east-1", production.accountId);
     const documented = internetEgressGroupNames(naming, production.services).map((name) => name.replace("lma-production-", ""));
-    expect(documented).toEqual(["svc-loan", "svc-document", "svc-trade", "svc-auth", "svc-notification", "functions"]);
+    expect(documented).toEqual([
+      ...production.services.filter((service) => (service.secrets ?? []).length > 0).map((service) => `svc-${service.name}`),
+      "functions",
+    ]);
     expect(rules.filter((rule) => rule.includes(" to 0.0.0.0/0")).sort()).toEqual(documented.map((group) => `${group} to 0.0.0.0/0 443`).sort());
   });
 
