@@ -17,6 +17,7 @@ import { ConfigValidationError } from "../environments/validate";
 import { readAppContext } from "../lib/app-context";
 import {
   ALLOW_LIST_FILE,
+  environmentOfStack,
   AllowListError,
   formatVerdict,
   type GuardedPlan,
@@ -27,11 +28,6 @@ import {
 } from "../tooling/plan-guard";
 
 class UsageError extends Error {}
-
-/** `lma-<env>-…` → the environment, matched against cdktf.json's list (longest name first). */
-export function environmentOfStack(stack: string, environments: readonly string[]): string | undefined {
-  return [...environments].sort((a, b) => b.length - a.length).find((env) => stack.startsWith(`lma-${env}-`));
-}
 
 function main(): number {
   const { values, positionals } = parseArgs({

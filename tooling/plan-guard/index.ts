@@ -11,3 +11,4 @@ export {
   verdictMarkdownRow,
 } from "./guard";
 export { AUDIT_LOG_GROUP_PATTERNS, STATEFUL_RESOURCE_TYPES, statefulKind } from "./stateful-resources";
+export { environmentOfStack } from "./stack-environment";

@@ -1,0 +1,109 @@
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { loadEnvironments } from "../../environments";
+import { readAppContext } from "../../lib/app-context";
+import { listStacks, REPO_ROOT } from "../../tooling/terraform-harness";
+import { applyOrder, type DeliveryStack, deliveryMatrix, deliveryStacks } from "../../.github/scripts/delivery-stacks";
+
+const { context } = readAppContext();
+const environments = loadEnvironments(context);
+const configOf = (name: string) => environments.find((e) => e.config.name === name)!.config;
+
+/** The jest global setup's synthesis (support/global-setup.ts) when there is one, else our own. */
+function synthesis(): { outdir: string; cleanup: () => void } {
+  const shared = process.env.LMA_SYNTH_OUT;
+  if (shared && fs.existsSync(path.join(shared, "manifest.json"))) return { outdir: shared, cleanup: () => {} };
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "lma-delivery-synth-"));
+  (require("../../main") as typeof import("../../main")).buildApp({ outdir }).synth();
+  return { outdir, cleanup: () => fs.rmSync(outdir, { recursive: true, force: true }) };
+}
+
+describe("the workflows' stack matrices", () => {
+  let outdir: string;
+  let cleanup: () => void;
+  let stacks: DeliveryStack[];
+  let synthesized: string[];
+
+  beforeAll(() => {
+    ({ outdir, cleanup } = synthesis());
+    stacks = deliveryStacks(outdir, environments, context);
+    synthesized = listStacks(outdir).map((s) => s.name);
+  }, 180_000);
+  afterAll(() => cleanup());
+
+  it("plans every synthesized stack once, with its environment's read-only role and its synthesized directory", () => {
+    const { include } = deliveryMatrix(stacks, environments, "plan");
+    expect(include.map((e) => e.stack).sort()).toEqual([...synthesized].sort());
+    for (const entry of include) {
+      expect(entry.role).toBe(configOf(entry.environment).ci.planRoleArn);
+      expect(fs.existsSync(path.join(REPO_ROOT, entry.directory, "cdk.tf.json"))).toBe(true);
+      expect(configOf(entry.environment).regions.map((r) => r.region)).toContain(entry.region);
+    }
+  });
+
+  it("applies every stack in exactly one environment's run, with that environment's apply role", () => {
+    const applied = context.environments.flatMap((env) => deliveryMatrix(stacks, environments, "apply", env).include);
+    expect(applied.map((e) => e.stack).sort()).toEqual([...synthesized].sort());
+    for (const entry of applied) expect(entry.role).toBe(configOf(entry.environment).ci.applyRoleArn);
+  });
+
+  it("checks drift only where state is remote", () => {
+    const { include } = deliveryMatrix(stacks, environments, "drift");
+    expect(include.map((e) => e.stack)).toEqual(stacks.filter((s) => s.remoteState).map((s) => s.stack));
+    expect(include.length).toBeGreaterThan(0);
+  });
+
+  it("applies each environment in disaster-recovery order: bootstrap, standby region, primary region, the rest", () => {
+    for (const env of context.environments) {
+      const config = configOf(env);
+      const order = deliveryMatrix(stacks, environments, "apply", env).include.map((e) => e.stack);
+      const position = (predicate: (stack: string) => boolean) => order.map((s, i) => (predicate(s) ? i : -1)).filter((i) => i >= 0);
+      const inRole = (role: string) => (stack: string) => config.regions.some((r) => r.role === role && stack.includes(`-${r.region}`));
+      expect(order[0]).toBe(`lma-${env}-bootstrap`);
+      const standby = position(inRole("standby"));
+      const primary = position(inRole("primary"));
+      if (standby.length > 0) expect(Math.max(...standby)).toBeLessThan(Math.min(...primary));
+      for (const stack of stacks.filter((s) => s.environment === env)) {
+        for (const dependency of stack.dependencies) expect(order.indexOf(dependency)).toBeLessThan(order.indexOf(stack.stack));
+      }
+    }
+  });
+});
+
+describe("applyOrder", () => {
+  const production = configOf("production");
+  const primary = production.regions.find((r) => r.role === "primary")!.region;
+  const standby = production.regions.find((r) => r.role === "standby")!.region;
+  const stack = (name: string, dependencies: string[] = []): DeliveryStack => ({
+    stack: name,
+    environment: "production",
+    region: primary,
+    directory: `cdktf.out/stacks/${name}`,
+    observability: false,
+    remoteState: true,
+    dependencies,
+    roles: production.ci,
+  });
+
+  it("lets a cdktf dependency put a standby stack after the primary (the replica needs its source)", () => {
+    const stacks = [
+      stack(`lma-production-${standby}-data`, [`lma-production-${primary}`]),
+      stack(`lma-production-${primary}`, [`lma-production-${standby}-network`]),
+      stack(`lma-production-${standby}-network`),
+      stack("lma-production-bootstrap"),
+      stack("lma-production-observability"),
+    ];
+    expect(applyOrder(stacks, production).map((s) => s.stack)).toEqual([
+      "lma-production-bootstrap",
+      `lma-production-${standby}-network`,
+      `lma-production-${primary}`,
+      `lma-production-${standby}-data`,
+      "lma-production-observability",
+    ]);
+  });
+
+  it("refuses a dependency cycle", () => {
+    expect(() => applyOrder([stack("lma-production-a", ["lma-production-b"]), stack("lma-production-b", ["lma-production-a"])], production)).toThrow(/dependency cycle/);
+  });
+});
