@@ -1,11 +1,25 @@
-// Two projects: fast construct/config unit tests, and the Terraform proof (validate + offline
-// plan of every AWS stack). `npm test` runs both; each can be selected with --selectProjects.
+// Two projects: the unit tests (constructs on small fixtures, configuration, scripts, and the
+// stack-level tests that read one synthesis of the app), and the Terraform proof (validate +
+// offline plan of every AWS stack). `npm test` runs both; each can be selected with
+// --selectProjects. Both share one synthesis of the app per run (__tests__/support/global-setup.ts).
 const transform = { "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }] };
-const common = { testEnvironment: "node", transform, setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"] };
+const common = {
+  testEnvironment: "node",
+  transform,
+  setupFilesAfterEnv: ["<rootDir>/__tests__/setup.ts"],
+  globalTeardown: "<rootDir>/__tests__/support/global-teardown.ts",
+  modulePathIgnorePatterns: ["<rootDir>/dist/"],
+};
 
 module.exports = {
   projects: [
-    { ...common, displayName: "unit", testMatch: ["<rootDir>/__tests__/**/*.test.ts"], testPathIgnorePatterns: ["/__tests__/terraform/"] },
+    {
+      ...common,
+      displayName: "unit",
+      testMatch: ["<rootDir>/__tests__/**/*.test.ts"],
+      testPathIgnorePatterns: ["/__tests__/terraform/"],
+      globalSetup: "<rootDir>/__tests__/support/global-setup.ts",
+    },
     {
       ...common,
       displayName: "terraform",

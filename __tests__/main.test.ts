@@ -1,33 +1,19 @@
-import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadEnvironments } from "../environments";
+import { readAppContext } from "../lib/app-context";
+import { planStacks } from "../main";
+import { readStackJson, synthesizedStackNames } from "../tooling/stack-json";
+import { type AppRun, ROOT, runAppCommand } from "./support/app-command";
+import { stackNames } from "./support/synth";
 
 /**
- * The app as users run it (`tsx main.ts`, which is what cdktf.json's app command runs): valid
- * configuration writes every stack; invalid configuration exits non-zero with one line per
- * problem naming file and field, and writes nothing.
+ * The app as cdktf runs it (cdktf.json's `app`): invalid configuration or an unknown selection
+ * exits 1 with one line per problem naming file and field, and writes nothing; a selection
+ * (`LMA_STACKS`, `LMA_ENVIRONMENTS`) writes exactly the selected stacks, byte for byte as the whole
+ * app writes them (the run's one synthesis, support/global-setup.ts).
  */
-const ROOT = join(__dirname, "..");
-const TSX = join(ROOT, "node_modules", ".bin", "tsx");
-
-interface Run {
-  code: number | null;
-  stderr: string;
-  outdir: string;
-}
-
-function runApp(env: Record<string, string>): Promise<Run> {
-  const outdir = join(mkdtempSync(join(tmpdir(), "lma-main-")), "cdktf.out");
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ["main.ts"], { cwd: ROOT, env: { ...process.env, ...env, CDKTF_OUTDIR: outdir } });
-    let stderr = "";
-    child.stderr.on("data", (chunk) => (stderr += chunk));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stderr, outdir }));
-  });
-}
-
 /** A copy of environments/ with one file edited, as a config author would break it. */
 function environmentsWith(file: string, from: string, to: string): string {
   const directory = mkdtempSync(join(tmpdir(), "lma-env-"));
@@ -39,48 +25,67 @@ function environmentsWith(file: string, from: string, to: string): string {
   return directory;
 }
 
-let valid: Run;
-let badEnvironment: Run;
-let unknownEnvironment: Run;
+const { context } = readAppContext(ROOT);
+const planned = planStacks(loadEnvironments(context).map(({ config }) => config));
+const production = loadEnvironments(context).find(({ config }) => config.name === "production")!.config;
+const [firstEnvironment] = context.environments;
+const selectedStacks = [planned[0]!.name, planned[planned.length - 1]!.name];
+const undeclared = "qa";
+
+let overlappingCidr: AppRun;
+let unknownEnvironment: AppRun;
+let byStack: AppRun;
+let byEnvironment: AppRun;
+let unknownStack: AppRun;
 
 beforeAll(async () => {
-  [valid, badEnvironment, unknownEnvironment] = await Promise.all([
-    runApp({}),
-    runApp({ LMA_ENVIRONMENTS_DIR: environmentsWith("production.ts", 'vpcCidr: "10.1.0.0/16"', 'vpcCidr: "10.0.128.0/17"') }),
-    runApp({
+  const [primary, standby] = production.regions;
+  [overlappingCidr, unknownEnvironment, byStack, byEnvironment, unknownStack] = await Promise.all([
+    runAppCommand({ LMA_ENVIRONMENTS_DIR: environmentsWith("production.ts", `vpcCidr: "${standby!.vpcCidr}"`, `vpcCidr: "${primary!.vpcCidr}"`) }),
+    runAppCommand({
       CDKTF_CONTEXT_JSON: JSON.stringify({
-        environments: ["dev", "staging", "production", "qa"],
-        promotionOrder: ["dev", "qa", "staging", "production"],
-        manualApprovalBefore: ["production"],
+        ...context,
+        environments: [...context.environments, undeclared],
+        promotionOrder: [...context.promotionOrder, undeclared],
       }),
     }),
+    runAppCommand({ LMA_STACKS: selectedStacks.join(",") }),
+    runAppCommand({ LMA_ENVIRONMENTS: firstEnvironment! }),
+    runAppCommand({ LMA_STACKS: "lma-nowhere-us-east-1" }),
   ]);
-}, 60_000);
+}, 120_000);
 
-it("writes the bootstrap stack and every regional stack, named lma-<environment>-<region>", () => {
-  expect(valid.stderr).toBe("");
-  expect(valid.code).toBe(0);
-  expect(readdirSync(join(valid.outdir, "stacks")).sort()).toEqual([
-    "lma-dev-bootstrap",
-    "lma-dev-us-east-1",
-    "lma-production-bootstrap",
-    "lma-production-eu-west-1",
-    "lma-production-us-east-1",
-    "lma-staging-bootstrap",
-    "lma-staging-us-east-1",
-  ]);
+it("names stacks as the app builds them: the planned names are the synthesized ones", () => {
+  expect(planned.map((stack) => stack.name).sort()).toEqual(stackNames());
 });
 
 it("refuses an invalid environment file: exit code 1, the file and field named, nothing written", () => {
-  expect(badEnvironment.code).toBe(1);
-  expect(badEnvironment.stderr).toMatch(
-    /production\.ts: production\.regions\[1\]\.vpcCidr: 10\.0\.128\.0\/17 overlaps production\.regions\[0\]\.vpcCidr/,
-  );
-  expect(existsSync(badEnvironment.outdir)).toBe(false);
+  expect(overlappingCidr.code).toBe(1);
+  expect(overlappingCidr.stderr).toMatch(/production\.ts: production\.regions\[1\]\.vpcCidr: .*overlaps/);
+  expect(existsSync(overlappingCidr.outdir)).toBe(false);
 });
 
 it("refuses an environment in cdktf.json's context that has no configuration file", () => {
   expect(unknownEnvironment.code).toBe(1);
-  expect(unknownEnvironment.stderr).toMatch(/cdktf\.json: context\.environments\[3\]: "qa" has no file environments\/qa\.ts/);
+  expect(unknownEnvironment.stderr).toContain(`cdktf.json: context.environments[${context.environments.length}]: "${undeclared}" has no file environments/${undeclared}.ts`);
   expect(existsSync(unknownEnvironment.outdir)).toBe(false);
+});
+
+it("LMA_STACKS writes exactly the named stacks, byte for byte as the whole app writes them", () => {
+  expect(byStack.stderr).toBe("");
+  expect(synthesizedStackNames(byStack.outdir)).toEqual([...selectedStacks].sort());
+  for (const stack of selectedStacks) expect(readStackJson(byStack.outdir, stack)).toEqual(readStackJson(process.env.LMA_SYNTH_OUT!, stack));
+});
+
+it("LMA_ENVIRONMENTS writes every stack of the named environments", () => {
+  expect(byEnvironment.stderr).toBe("");
+  expect(synthesizedStackNames(byEnvironment.outdir)).toEqual(
+    planned.filter((stack) => stack.environment === firstEnvironment).map((stack) => stack.name).sort(),
+  );
+});
+
+it("refuses a selection naming an unknown stack, listing the known ones, and writes nothing", () => {
+  expect(unknownStack.code).toBe(1);
+  expect(unknownStack.stderr).toContain("LMA_STACKS: unknown lma-nowhere-us-east-1 (known: ");
+  expect(existsSync(unknownStack.outdir)).toBe(false);
 });

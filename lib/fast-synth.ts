@@ -1,6 +1,18 @@
 import type { IConstruct, IValidation } from "constructs";
 
 /**
+ * The cdktf release whose internals this file and `AwsStack.prepareStack` were checked against
+ * (token stack capture, `_validations`, the prepare pass). A test fails when the installed cdktf
+ * differs, and another proves the bypasses change no byte of the output: rerun it after an upgrade.
+ */
+export const CDKTF_VERSION_CHECKED = "0.21.0";
+
+/** `LMA_CDKTF_PATCHES=off` leaves cdktf's internals alone (used to prove the bypasses change nothing). */
+export function cdktfPatchesEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.LMA_CDKTF_PATCHES !== "off";
+}
+
+/**
  * cdktf captures a full, unlimited stack trace for every token it creates (thousands per stack),
  * only to say where a token came from if it later fails to resolve; capturing and formatting them
  * is about a third of synthesis. cdktf captures into a plain `{ stack: "" }` object, never into
@@ -23,6 +35,7 @@ export function skipTokenStackTraces(): void {
  * Terraform enforces itself at init. This removes that check from `construct`.
  */
 export function withoutSynthTimeTerraformVersionCheck<T extends IConstruct>(construct: T): T {
+  if (!cdktfPatchesEnabled()) return construct;
   const validations = (construct.node as unknown as { _validations?: IValidation[] })._validations;
   if (validations) {
     const kept = validations.filter((validation) => validation.constructor.name !== "ValidateTerraformVersion");

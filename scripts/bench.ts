@@ -43,7 +43,7 @@ interface Summary {
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { runs: 5, skipTests: false, entry: appEntry() };
+  const opts: Options = { runs: 5, skipTests: false, entry: appEntry() ?? "main.ts" };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--runs") opts.runs = Number(argv[++i]);

@@ -17,7 +17,8 @@
  *
  * Environment: TERRAFORM_BINARY_NAME, LMA_TF_PLUGIN_MIRROR (default /opt/tf-plugins),
  * LMA_TF_CACHE=0 (no result cache), LMA_TF_CACHE_DIR (default .terraform-work/.cache),
- * LMA_APP_ENTRY (app to synthesize, default main.ts).
+ * LMA_APP_ENTRY (an entry to synthesize with tsx instead of cdktf.json's app), LMA_SYNTH_OUT (the
+ * jest run's one synthesis, reused).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -358,7 +359,7 @@ export function listAwsStacks(outdir: string = DEFAULT_OUTDIR): StackInfo[] {
 export interface SynthOptions {
   /** Output directory; passed to the app as env `CDKTF_OUTDIR`. */
   outdir: string;
-  /** App entry point, relative to the repo root. Default env `LMA_APP_ENTRY`, else `main.ts`. */
+  /** An entry point to run with tsx instead of cdktf.json's app. Default env `LMA_APP_ENTRY`. */
   entry?: string;
   timeoutMs?: number;
   /** Stream the app's output to this process's stdout/stderr instead of capturing it. */
@@ -369,25 +370,38 @@ export interface SynthResult {
   outdir: string;
   seconds: number;
   output: string;
+  /** The jest run's one synthesis (`LMA_SYNTH_OUT`): read it, never remove it. */
+  shared?: boolean;
 }
 
-/** The app's entry point: env `LMA_APP_ENTRY` (lets the harness be exercised on a stand-in app), else `main.ts`. */
-export function appEntry(): string {
-  return process.env.LMA_APP_ENTRY || "main.ts";
+/** Removes a synthesis this process made; the shared one belongs to the jest global setup. */
+export function releaseSynthesis(synth: SynthResult): void {
+  if (!synth.shared) fs.rmSync(synth.outdir, { recursive: true, force: true });
+}
+
+/** The app's entry point when env `LMA_APP_ENTRY` names one (run with tsx; lets the harness be exercised on a stand-in app). */
+export function appEntry(): string | undefined {
+  return process.env.LMA_APP_ENTRY || undefined;
+}
+
+/** The command that synthesizes: cdktf.json's `app` (compiled JavaScript, rebuilt when stale), or tsx on `LMA_APP_ENTRY`. */
+export function appCommand(entry = appEntry()): string {
+  if (entry) return `${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(entry)}`;
+  return (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "cdktf.json"), "utf8")) as { app: string }).app;
 }
 
 /**
  * Synthesizes the whole app with env `CDKTF_OUTDIR`, synchronously (jest needs the stack list
- * while it collects tests). Runs `node --import tsx <entry>`: the same as `npx tsx <entry>`, minus
- * npx and the extra node process the tsx CLI starts. Throws with the app's output on failure.
+ * while it collects tests). Throws with the app's output on failure.
  */
 export function synthesizeApp(opts: SynthOptions): SynthResult {
-  const entry = opts.entry ?? appEntry();
+  const command = appCommand(opts.entry);
   const outdir = path.resolve(REPO_ROOT, opts.outdir);
   const started = Date.now();
-  const res = spawnSync(process.execPath, ["--import", "tsx", entry], {
+  const res = spawnSync(command, {
     cwd: REPO_ROOT,
-    env: { ...process.env, CDKTF_OUTDIR: outdir },
+    shell: true,
+    env: { ...process.env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" },
     encoding: "utf8",
     stdio: opts.inherit ? "inherit" : "pipe",
     timeout: opts.timeoutMs ?? 120_000,
@@ -397,10 +411,10 @@ export function synthesizeApp(opts: SynthOptions): SynthResult {
   const output = `${res.stdout ?? ""}${res.stderr ?? ""}`;
   if (res.error || res.status !== 0) {
     const why = res.error ? res.error.message : `exit ${res.status ?? res.signal}`;
-    throw new Error(`Synthesis (node --import tsx ${entry}) failed: ${why}\n${output}`);
+    throw new Error(`Synthesis (${command}) failed: ${why}\n${output}`);
   }
   if (!fs.existsSync(path.join(outdir, "manifest.json"))) {
-    throw new Error(`Synthesis (node --import tsx ${entry}) wrote no ${path.join(outdir, "manifest.json")}: does the app honour CDKTF_OUTDIR?`);
+    throw new Error(`Synthesis (${command}) wrote no ${path.join(outdir, "manifest.json")}: does the app honour CDKTF_OUTDIR?`);
   }
   return { outdir, seconds, output };
 }
@@ -888,12 +902,15 @@ let synthCache: SynthResult | undefined;
 let plansCache: Promise<PlanSet> | undefined;
 
 /**
- * Synthesizes the app once per process into a temp dir (or returns the given outdir). The caller
- * removes the dir when done (`fs.rmSync(result.outdir, …)` in an `afterAll`): a `process` exit
- * handler registered from a jest test file was tried and does not run.
+ * The jest run's one synthesis (`LMA_SYNTH_OUT`, written by __tests__/support/global-setup.ts)
+ * when there is one; else synthesizes the app once per process into a temp dir (or returns the
+ * given outdir). The caller passes the result to {@link releaseSynthesis} when done (in an
+ * `afterAll`): a `process` exit handler registered from a jest test file was tried and does not run.
  */
 export function synthesizeOnce(opts: { outdir?: string; timeoutMs?: number } = {}): SynthResult {
-  if (opts.outdir) return { outdir: path.resolve(REPO_ROOT, opts.outdir), seconds: 0, output: "" };
+  if (opts.outdir) return { outdir: path.resolve(REPO_ROOT, opts.outdir), seconds: 0, output: "", shared: true };
+  const shared = process.env.LMA_SYNTH_OUT;
+  if (shared && fs.existsSync(path.join(shared, "manifest.json"))) return { outdir: shared, seconds: 0, output: "", shared: true };
   synthCache ??= synthesizeApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), "lma-synth-")), timeoutMs: opts.timeoutMs });
   return synthCache;
 }

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 
 /**
- * Issue 2: with CI=true a missing terraform binary fails the plan tests; elsewhere they are
+ * With CI=true a missing terraform binary fails the plan tests; elsewhere they are
  * skipped with a warning. Runs one plan suite in a child jest with terraform made unfindable.
  */
 const ROOT = join(__dirname, "..", "..");

@@ -1,83 +1,86 @@
-import { ENVIRONMENTS, listOf, policyOf, synthBootstrap, synthRegional } from "../support/synth";
+import { loadEnvironments } from "../../environments";
+import { readAppContext } from "../../lib/app-context";
+import { type ConfiguredStack, configuredStack, deployRoleArn, stackInvariantViolations } from "../support/stack-invariants";
+import { listOf, policyOf, resourcesOf, stackJson, stackNames } from "../support/synth";
 
-describe("every regional stack", () => {
-  const stacks = [
-    ["lma-dev-us-east-1", synthRegional(ENVIRONMENTS.dev).json, "400000000001", "us-east-1"],
-    ["lma-staging-us-east-1", synthRegional(ENVIRONMENTS.staging).json, "400000000002", "us-east-1"],
-    ["lma-production-us-east-1", synthRegional(ENVIRONMENTS.production, 0).json, "400000000003", "us-east-1"],
-    ["lma-production-eu-west-1", synthRegional(ENVIRONMENTS.production, 1).json, "400000000003", "eu-west-1"],
-  ] as const;
+/**
+ * The stacks of the app, read from the run's one synthesis (support/global-setup.ts), checked
+ * against the configuration they were built from: what holds of every stack of any configuration.
+ */
+const environments = loadEnvironments(readAppContext().context).map(({ config }) => config);
+const stacks: ConfiguredStack[] = stackNames().map((name) => configuredStack(name, stackJson(name), environments));
+const regional = stacks.filter((stack) => stack.region);
+const bootstraps = stacks.filter((stack) => !stack.region);
+const table = (list: ConfiguredStack[]) => list.map((stack) => [stack.name, stack] as const);
 
-  it.each(stacks)("%s keeps its state in its own region's bucket, encrypted, with both locks", (name, json, account, region) => {
-    const environment = name.split("-")[1];
+it("synthesizes, per environment, a bootstrap stack and one stack per region, and nothing else", () => {
+  const expected = environments.flatMap((environment) => [
+    `lma-${environment.name}-bootstrap`,
+    ...environment.regions.map((region) => `lma-${environment.name}-${region.region}`),
+  ]);
+  expect(stackNames()).toEqual(expected.sort());
+});
+
+describe.each(table(stacks))("%s", (_name, stack) => {
+  it("holds every stack invariant: references, account, deploy role, offline plan, backend, catalogue", () => {
+    expect(stackInvariantViolations(stack)).toEqual([]);
+  });
+});
+
+describe.each(table(regional))("%s (regional)", (name, { environment, region, json }) => {
+  it("keeps its state in its own region's bucket, encrypted with the state key, with both locks", () => {
+    const account = environment.accountId;
     expect(json.terraform.backend).toEqual({
       s3: {
-        bucket: `lma-${environment}-tfstate-${region}-${account}`,
+        bucket: `lma-${environment.name}-tfstate-${region!.region}-${account}`,
         key: `${name}/terraform.tfstate`,
-        region,
+        region: region!.region,
         encrypt: true,
-        kms_key_id: `arn:aws:kms:${region}:${account}:alias/lma-${environment}-tfstate`,
-        dynamodb_table: `lma-${environment}-tfstate-lock`,
+        kms_key_id: `arn:aws:kms:${region!.region}:${account}:alias/lma-${environment.name}-tfstate`,
+        dynamodb_table: `lma-${environment.name}-tfstate-lock`,
         use_lockfile: true,
-        assume_role: { role_arn: `arn:aws:iam::${account}:role/lma-terraform-deploy`, session_name: `${name}-state` },
+        assume_role: { role_arn: deployRoleArn(environment), session_name: `${name}-state` },
       },
     });
   });
 
-  it.each(stacks)("%s can only touch its account, through the deploy role, tagging everything", (name, json, account, region) => {
-    const environment = name.split("-")[1]!;
-    const providers = json.provider!.aws!;
-    expect(providers[0]).toEqual({
-      region,
-      allowed_account_ids: [account],
-      assume_role: [{ role_arn: `arn:aws:iam::${account}:role/lma-terraform-deploy`, session_name: `lma-${environment}-terraform` }],
-      default_tags: [
+  it("tags everything it creates with the environment's owner, cost centre and classification", () => {
+    for (const provider of json.provider!.aws!) {
+      expect(provider.default_tags).toEqual([
         {
-          tags: {
-            Project: "lma",
-            Environment: environment,
-            Component: "platform",
-            Owner: "platform-engineering",
-            CostCenter: expect.stringMatching(/^CC-1040-LMA-/),
-            DataClassification: expect.any(String),
-            ManagedBy: "terraform-cdktf",
-          },
+          tags: expect.objectContaining({
+            Environment: environment.name,
+            Owner: environment.tags.owner,
+            CostCenter: environment.tags.costCenter,
+            DataClassification: environment.tags.dataClassification,
+          }),
         },
-      ],
-    });
-    for (const provider of providers) expect(provider).toMatchObject({ allowed_account_ids: [account] });
-  });
-
-  it.each(stacks)("%s reads nothing from other stacks or from AWS at plan time", (_name, json) => {
-    const dataSources = Object.keys(json.data ?? {});
-    expect(dataSources.filter((type) => !["aws_partition", "aws_region", "aws_iam_policy_document"].includes(type))).toEqual([]);
-  });
-
-  it("the standby region has no provider for the primary region, so it plans while us-east-1 is down", () => {
-    const standby = stacks[3][1];
-    expect(standby.provider!.aws!.map((provider) => provider.region)).toEqual(["eu-west-1"]);
+      ]);
+    }
   });
 });
 
-describe("the bootstrap stack", () => {
-  const { json } = synthBootstrap(ENVIRONMENTS.production);
+describe.each(table(bootstraps))("%s (bootstrap)", (name, { environment, json }) => {
+  const regions = environment.regions.map((region) => region.region);
 
   it("keeps local state: it creates the remote state", () => {
-    expect(json.terraform.backend).toEqual({ local: { path: "terraform.lma-production-bootstrap.tfstate" } });
+    expect(json.terraform.backend).toEqual({ local: { path: `terraform.${name}.tfstate` } });
   });
 
-  it("creates a state bucket, lock table and artifact bucket in every region of the environment", () => {
-    expect(listOf(json, "aws_s3_bucket").map((bucket) => bucket.bucket).sort()).toEqual([
-      "lma-production-artifacts-eu-west-1-400000000003",
-      "lma-production-artifacts-us-east-1-400000000003",
-      "lma-production-tfstate-eu-west-1-400000000003",
-      "lma-production-tfstate-us-east-1-400000000003",
-    ]);
-    const tables = listOf(json, "aws_dynamodb_table");
-    expect(tables).toHaveLength(2);
-    for (const table of tables) {
+  it("creates a state bucket and an artifact bucket in every region of the environment", () => {
+    expect(listOf(json, "aws_s3_bucket").map((bucket) => bucket.bucket).sort()).toEqual(
+      regions
+        .flatMap((region) => ["artifacts", "tfstate"].map((component) => `lma-${environment.name}-${component}-${region}-${environment.accountId}`))
+        .sort(),
+    );
+  });
+
+  it("creates a lock table per region, with point-in-time recovery and KMS, never destroyed", () => {
+    const tables = Object.entries(resourcesOf(json, "aws_dynamodb_table"));
+    expect(tables).toHaveLength(regions.length);
+    for (const [, table] of tables) {
       expect(table).toMatchObject({
-        name: "lma-production-tfstate-lock",
+        name: `lma-${environment.name}-tfstate-lock`,
         hash_key: "LockID",
         billing_mode: "PAY_PER_REQUEST",
         point_in_time_recovery: { enabled: true },
@@ -86,14 +89,14 @@ describe("the bootstrap stack", () => {
         lifecycle: { prevent_destroy: true },
       });
     }
-    const euTable = Object.entries(json.resource.aws_dynamodb_table!).find(([name]) => name.includes("eu-west-1"))![1];
-    expect(euTable.provider).toBe("aws.eu-west-1");
+    // Tables outside the primary region go through that region's provider.
+    for (const region of regions.slice(1)) {
+      expect(tables.filter(([id]) => id.includes(region)).map(([, table]) => table.provider)).toEqual([`aws.${region}`]);
+    }
   });
 
-  it("versions, encrypts with a rotating KMS key, blocks public access and expires old versions", () => {
-    for (const versioning of listOf(json, "aws_s3_bucket_versioning")) {
-      expect(versioning.versioning_configuration).toEqual({ status: "Enabled" });
-    }
+  it("versions, encrypts with a rotating KMS key, blocks public access and never destroys its buckets", () => {
+    for (const versioning of listOf(json, "aws_s3_bucket_versioning")) expect(versioning.versioning_configuration).toEqual({ status: "Enabled" });
     for (const encryption of listOf(json, "aws_s3_bucket_server_side_encryption_configuration")) {
       expect(encryption.rule).toEqual([
         {
@@ -105,34 +108,24 @@ describe("the bootstrap stack", () => {
     for (const block of listOf(json, "aws_s3_bucket_public_access_block")) {
       expect(block).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
     }
-    for (const key of listOf(json, "aws_kms_key")) expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
-    const lifecycles = Object.entries(json.resource.aws_s3_bucket_lifecycle_configuration!);
-    expect(lifecycles).toHaveLength(4);
-    for (const [name, lifecycle] of lifecycles) {
-      const days = name.includes("artifacts") ? 180 : 90;
-      expect(lifecycle.rule).toContainEqual(
-        expect.objectContaining({ noncurrent_version_expiration: [{ noncurrent_days: days }], status: "Enabled" }),
-      );
+    for (const key of listOf(json, "aws_kms_key")) expect(key).toMatchObject({ enable_key_rotation: true });
+    for (const lifecycle of listOf(json, "aws_s3_bucket_lifecycle_configuration")) {
+      expect(lifecycle.rule).toContainEqual(expect.objectContaining({ noncurrent_version_expiration: [expect.anything()], status: "Enabled" }));
     }
     for (const bucket of listOf(json, "aws_s3_bucket")) expect(bucket).toMatchObject({ lifecycle: { prevent_destroy: true }, force_destroy: false });
   });
 
   it("creates the account's OpenSearch service-linked role once", () => {
-    expect(listOf(json, "aws_iam_service_linked_role")).toEqual([
-      expect.objectContaining({ aws_service_name: "opensearchservice.amazonaws.com" }),
-    ]);
-    expect(listOf(synthBootstrap(ENVIRONMENTS.dev).json, "aws_iam_service_linked_role")).toHaveLength(1);
+    expect(listOf(json, "aws_iam_service_linked_role")).toEqual([expect.objectContaining({ aws_service_name: "opensearchservice.amazonaws.com" })]);
   });
 
   it("denies every request that is not TLS 1.2 or better", () => {
-    for (const policy of listOf(json, "aws_s3_bucket_policy")) {
+    const policies = listOf(json, "aws_s3_bucket_policy");
+    expect(policies).toHaveLength(listOf(json, "aws_s3_bucket").length);
+    for (const policy of policies) {
       const statements = policyOf(policy.policy).Statement;
-      expect(statements).toContainEqual(
-        expect.objectContaining({ Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": false } } }),
-      );
-      expect(statements).toContainEqual(
-        expect.objectContaining({ Effect: "Deny", Condition: { NumericLessThan: { "s3:TlsVersion": 1.2 } } }),
-      );
+      expect(statements).toContainEqual(expect.objectContaining({ Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": false } } }));
+      expect(statements).toContainEqual(expect.objectContaining({ Effect: "Deny", Condition: { NumericLessThan: { "s3:TlsVersion": 1.2 } } }));
     }
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Plan proof of the data tier (issue 4): what Terraform itself plans, with the real AWS provider,
+ * Plan proof of the data tier: what Terraform itself plans, with the real AWS provider,
  * for the database, the cache and the buckets of production (both regions) and dev (plans from the
  * global setup's run; see plan-suite.ts).
  */
@@ -39,7 +39,7 @@ function ofBucket(plan: PlanJson, type: string, name: string): Record<string, an
 
 planSuite("data tier plans", Object.values(STACKS), (planOf) => {
     describe("production, us-east-1", () => {
-      it("plans the PostgreSQL primary with the SPEC's figures", () => {
+      it("plans the PostgreSQL primary with the configured figures", () => {
         const db = one(planOf(STACKS.production), "aws_db_instance", (values) => values.identifier === "lma-production-postgres");
         expect(db).toMatchObject({
           engine: "postgres",

@@ -1,13 +1,13 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { findTerraform, type PlanJson, runStacks, type StackOutcome, synthesizeOnce } from "../../tooling/terraform-harness";
+import { findTerraform, type PlanJson, releaseSynthesis, runStacks, type StackOutcome, synthesizeOnce } from "../../tooling/terraform-harness";
 
 export type PlanOf = (stack: string) => PlanJson;
 
 /**
- * A suite of Terratest-style assertions on the offline plans of some stacks. The app is
- * synthesized once per file; the plans come from the harness's cache, filled for every stack by
+ * A suite of Terratest-style assertions on the offline plans of some stacks. The stacks come
+ * from the run's one synthesis; the plans come from the harness's cache, filled for every stack by
  * global-setup.ts, so a suite costs a synthesis, not Terraform runs. Without a terraform binary
  * the suite fails in CI (`CI=true`) and is skipped elsewhere.
  */
@@ -34,7 +34,7 @@ export function planSuite(name: string, stacks: readonly string[], body: (planOf
       for (const outcome of await runStacks([...stacks], { outdir: synth.outdir, workRoot, concurrency: 2 })) {
         outcomes.set(outcome.stack, outcome);
       }
-      if (!process.env.LMA_KEEP_TF_WORK) fs.rmSync(synth.outdir, { recursive: true, force: true });
+      if (!process.env.LMA_KEEP_TF_WORK) releaseSynthesis(synth);
     });
 
     afterAll(() => {

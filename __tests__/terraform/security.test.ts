@@ -1,5 +1,5 @@
 /**
- * Offline plan proof of the security baseline (issue 3) on production's two regional stacks, the
+ * Offline plan proof of the security baseline (modules/security) on production's two regional stacks, the
  * ones that exercise both region roles (plans from the global setup's run; see plan-suite.ts).
  */
 import { findResources, type PlanJson, plannedResources } from "../../tooling/terraform-harness";

@@ -22,6 +22,8 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { loadEnvironments } from "../../environments";
+import { readAppContext } from "../../lib/app-context";
 import {
   actionsSummary,
   configuredResources,
@@ -33,6 +35,7 @@ import {
   loadPlans,
   plannedResources,
   resourceChanges,
+  releaseSynthesis,
   synthesizeOnce,
   TerraformRunError,
   type PlanJson,
@@ -53,13 +56,14 @@ interface RegionalExpectation {
   natGateways: number;
 }
 
-/** One row per regional stack `lma-<env>-<region>` (SPEC: Environments). */
-const REGIONAL: RegionalExpectation[] = [
-  { stack: "lma-dev-us-east-1", cidr: "10.20.0.0/16", natGateways: 1 },
-  { stack: "lma-staging-us-east-1", cidr: "10.10.0.0/16", natGateways: 2 },
-  { stack: "lma-production-us-east-1", cidr: "10.0.0.0/16", natGateways: 3 },
-  { stack: "lma-production-eu-west-1", cidr: "10.1.0.0/16", natGateways: 2 },
-];
+/** One row per regional stack `lma-<env>-<region>` of the configuration: its VPC and NAT gateways. */
+const REGIONAL: RegionalExpectation[] = loadEnvironments(readAppContext().context).flatMap(({ config }) =>
+  config.regions.map((region) => ({
+    stack: `lma-${config.name}-${region.region}`,
+    cidr: region.vpcCidr,
+    natGateways: region.natGateways === "single" ? 1 : region.availabilityZones.length,
+  })),
+);
 
 /** Resource types every bootstrap (state backend) stack must plan. */
 const BOOTSTRAP_TYPES = ["aws_s3_bucket", "aws_s3_bucket_versioning", "aws_s3_bucket_public_access_block", "aws_dynamodb_table"];
@@ -146,9 +150,11 @@ if (!terraform) {
     });
 
     afterAll(() => {
-      const dirs = [synth!.outdir, ...(plans ? [plans.workRoot] : [])];
-      if (process.env.LMA_KEEP_TF_WORK) console.info(`Kept ${dirs.join(" and ")}`);
-      else for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+      if (process.env.LMA_KEEP_TF_WORK) console.info(`Kept ${synth!.outdir}${plans ? ` and ${plans.workRoot}` : ""}`);
+      else {
+        releaseSynthesis(synth!);
+        if (plans) fs.rmSync(plans.workRoot, { recursive: true, force: true });
+      }
     });
 
     describe("the app", () => {
@@ -165,7 +171,7 @@ if (!terraform) {
       });
 
       // A stack mixing AWS with Datadog/PagerDuty could not be planned offline, and would silently
-      // drop out of this proof (ARCHITECTURE: every AWS stack can be planned on its own, offline).
+      // drop out of this proof (README: every AWS stack plans on its own, offline).
       it("keeps AWS and non-AWS providers in separate stacks", () => {
         const mixed = stacks.filter((s) => s.providers.length > 1 && s.providers.some((p) => p.endsWith("/hashicorp/aws")));
         expect(mixed.map((s) => `${s.name}: ${s.providers.join(", ")}`)).toEqual([]);

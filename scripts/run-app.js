@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+/**
+ * The app command of cdktf.json: synthesizes from JavaScript compiled by TypeScript 7
+ * (`tsc -p tsconfig.build.json` → dist/), never from stale JavaScript. Plain JavaScript, so it
+ * runs before anything is compiled.
+ *
+ * Before loading the app it fingerprints every file the build compiles (the `include` patterns of
+ * tsconfig.build.json, plus the tsconfig files): when the fingerprint differs from the one the
+ * last build recorded, it rebuilds (tsc's incremental build: only what changed) and records the
+ * new one. An unchanged tree costs a few milliseconds of hashing, not a compiler run.
+ *
+ * Environment files are required by their source path (`environments/<name>.ts`, so errors name
+ * the file a person edits); a `.ts` require hook maps a source of this repository to its compiled
+ * JavaScript. A `.ts` file outside the repository (a copy given in LMA_ENVIRONMENTS_DIR) is
+ * compiled on the fly with tsx, a development dependency.
+ *
+ *   node scripts/run-app.js            build if stale, then synthesize
+ *   node scripts/run-app.js --build    build if stale, and stop
+ */
+"use strict";
+const { spawnSync } = require("node:child_process");
+const { createHash } = require("node:crypto");
+const fs = require("node:fs");
+const path = require("node:path");
+
+const ROOT = path.resolve(__dirname, "..");
+const BUILD_CONFIG = path.join(ROOT, "tsconfig.build.json");
+const OUT_DIR = path.join(ROOT, "dist");
+const FINGERPRINT_FILE = path.join(OUT_DIR, ".source-fingerprint");
+const LOCK_DIR = path.join(OUT_DIR, ".build-lock");
+const TSC = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
+
+/** tsconfig.build.json allows comments; nothing else in it needs more than JSON. */
+function readJsonWithComments(file) {
+  return JSON.parse(fs.readFileSync(file, "utf8").replace(/^\s*\/\/.*$/gm, ""));
+}
+
+/** The files the build compiles, from the `include` patterns (`dir/**\/*.ext` or a file name). */
+function sourceFiles() {
+  const files = [BUILD_CONFIG, path.join(ROOT, "tsconfig.json")];
+  const walk = (dir, extension) => {
+    if (!fs.existsSync(dir)) return;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full, extension);
+      else if (entry.name.endsWith(extension)) files.push(full);
+    }
+  };
+  for (const pattern of readJsonWithComments(BUILD_CONFIG).include) {
+    const recursive = pattern.match(/^(.*)\/\*\*\/\*(\.[\w.]+)$/);
+    if (recursive) walk(path.join(ROOT, recursive[1]), recursive[2]);
+    else files.push(path.join(ROOT, pattern));
+  }
+  return files.sort();
+}
+
+/** Content, not modification times: a checkout or a copy that keeps old mtimes is still seen. */
+function fingerprint() {
+  const hash = createHash("sha256");
+  for (const file of sourceFiles()) {
+    hash.update(`\0${path.relative(ROOT, file)}\0`);
+    if (fs.existsSync(file)) hash.update(fs.readFileSync(file));
+  }
+  return hash.digest("hex");
+}
+
+const isFresh = (current) => fs.existsSync(FINGERPRINT_FILE) && fs.readFileSync(FINGERPRINT_FILE, "utf8") === current;
+
+/** Two synthesizing processes (the test setup and a person) must not compile into dist/ at once. */
+function withBuildLock(action) {
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      fs.mkdirSync(LOCK_DIR);
+      break;
+    } catch (error) {
+      if (error.code !== "EEXIST") throw error;
+      // A lock older than any build is left by a killed process.
+      if (Date.now() - fs.statSync(LOCK_DIR).mtimeMs > 120_000) fs.rmSync(LOCK_DIR, { recursive: true, force: true });
+      if (Date.now() > deadline) throw new Error(`${LOCK_DIR} is held by another build; remove it if no build is running`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
+  }
+  try {
+    return action();
+  } finally {
+    fs.rmSync(LOCK_DIR, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Type errors do not stop the build (tsc still emits, as tsx never type-checked either): the
+ * type-check is `npm run typecheck`. Only a build that leaves no app behind is fatal.
+ */
+function buildIfStale() {
+  const current = fingerprint();
+  if (isFresh(current)) return false;
+  return withBuildLock(() => {
+    if (isFresh(current)) return false; // built by the process that held the lock
+    const result = spawnSync(process.execPath, [TSC, "-p", BUILD_CONFIG], { cwd: ROOT, encoding: "utf8" });
+    if (result.error || !fs.existsSync(path.join(OUT_DIR, "main.js"))) {
+      process.stderr.write(`tsc -p tsconfig.build.json failed:\n${result.error?.message ?? ""}${result.stdout}${result.stderr}`);
+      process.exit(1);
+    }
+    fs.writeFileSync(FINGERPRINT_FILE, current);
+    return true;
+  });
+}
+
+function compiledPath(source) {
+  const relative = path.relative(ROOT, source);
+  if (relative.startsWith("..") || path.isAbsolute(relative) || relative.split(path.sep)[0] === "node_modules") return undefined;
+  return path.join(OUT_DIR, relative.replace(/\.ts$/, ".js"));
+}
+
+function installTypeScriptHook() {
+  let compileWithTsx;
+  const hook = (module, filename) => {
+    const compiled = compiledPath(filename);
+    if (compiled) {
+      if (!fs.existsSync(compiled)) throw new Error(`${path.relative(ROOT, filename)} is not part of the build (tsconfig.build.json "include")`);
+      module.exports = require(compiled);
+      return;
+    }
+    if (!compileWithTsx) {
+      require("tsx/cjs/api").register();
+      compileWithTsx = require.extensions[".ts"];
+      require.extensions[".ts"] = hook;
+    }
+    compileWithTsx(module, filename);
+  };
+  require.extensions[".ts"] = hook;
+}
+
+if (require.main === module) {
+  buildIfStale();
+  if (process.argv.includes("--build")) process.exit(0);
+  process.env.LMA_ENVIRONMENTS_DIR ??= path.join(ROOT, "environments");
+  installTypeScriptHook();
+  require(path.join(OUT_DIR, "main.js")).synthesizeApp();
+}
+
+module.exports = { buildIfStale, fingerprint, sourceFiles };
