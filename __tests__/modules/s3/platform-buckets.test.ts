@@ -18,7 +18,7 @@ const name = (component: string, region = "us-east-1", account = PRODUCTION_ACCO
 const COMPONENTS = ["static-assets", "documents", "backups", "logs", "access-logs"];
 
 describe("the platform buckets, production primary", () => {
-  it("are the four SPEC buckets plus the access-log sink, named by the convention", () => {
+  it("are the four platform buckets plus the access-log sink, named by the convention", () => {
     const names = listOf(primary, "aws_s3_bucket").map((bucket) => bucket.bucket);
     for (const component of COMPONENTS) expect(names).toContain(name(component));
   });

@@ -1,4 +1,4 @@
-/** Lookups shared by the data-tier tests (issue 4): resources by what they are, not by logical id. */
+/** Lookups shared by the data-tier tests: resources by what they are, not by logical id. */
 import { type SynthesizedStack, resourcesOf } from "../../support/synth";
 
 export type Resource = Record<string, any>;

@@ -27,8 +27,8 @@ describe("production's OpenSearch domain", () => {
     expect(domain.ebs_options).toEqual({ ebs_enabled: true, volume_type: "gp3", volume_size: 100 });
   });
 
-  it("lives in three data subnets behind the chain's search group", () => {
-    expect(domain.vpc_options.subnet_ids).toHaveLength(3);
+  it("lives in one data subnet per configured AZ, behind the chain's search group", () => {
+    expect(domain.vpc_options.subnet_ids).toHaveLength(production.search.zoneAwarenessAzs);
     expect(domain.vpc_options.security_group_ids).toEqual([expect.stringMatching(/^\$\{aws_security_group\.security-groups_search_group_/)]);
   });
 
@@ -97,7 +97,7 @@ describe("dev and staging OpenSearch", () => {
       zone_awareness_enabled: false,
       dedicated_master_enabled: false,
     });
-    expect(domain.vpc_options.subnet_ids).toHaveLength(1);
+    expect(domain.vpc_options.subnet_ids).toHaveLength(dev.search.zoneAwarenessAzs);
     expect(domain.auto_tune_options.desired_state).toBe("DISABLED");
     expect(domain.encrypt_at_rest.enabled).toBe(true);
     expect(domain.advanced_security_options.enabled).toBe(true);
@@ -111,6 +111,6 @@ describe("dev and staging OpenSearch", () => {
       zone_awareness_enabled: true,
       zone_awareness_config: { availability_zone_count: 2 },
     });
-    expect(domain.vpc_options.subnet_ids).toHaveLength(2);
+    expect(domain.vpc_options.subnet_ids).toHaveLength(staging.search.zoneAwarenessAzs);
   });
 });
