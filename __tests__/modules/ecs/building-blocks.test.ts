@@ -77,16 +77,16 @@ describe("listener-rule priorities", () => {
   });
 });
 
-describe("task counts per region", () => {
-  const [primary, standby] = production.regions;
-  const loan = production.services[0]!;
+describe("task counts", () => {
+  const service = { desiredCount: 3, autoscaling: { min: 2, max: 10 } };
 
-  it("follow the catalogue in the primary region", () => {
-    expect(taskCounts(loan, primary!)).toEqual({ desiredCount: 3, minCapacity: 2 });
+  it("follow the service's own counts without a fixed count", () => {
+    expect(taskCounts(service)).toEqual({ desiredCount: 3, minCapacity: 2 });
   });
 
-  it("follow the region's fixed count in the standby, keeping the catalogue's max as ceiling", () => {
-    expect(taskCounts(loan, standby!)).toEqual({ desiredCount: 1, minCapacity: 1 });
+  it("follow a fixed count (the warm standby's), keeping the service's max as ceiling", () => {
+    expect(taskCounts(service, 1)).toEqual({ desiredCount: 1, minCapacity: 1 });
+    expect(taskCounts(service, 50)).toEqual({ desiredCount: 10, minCapacity: 2 });
   });
 });
 

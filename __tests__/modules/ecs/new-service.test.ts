@@ -36,7 +36,11 @@ describe("the added ledger service", () => {
     const [application] = containersOf(definition);
     expect(application).toMatchObject({
       image: `400000000003.dkr.ecr.us-east-1.amazonaws.com/lma-production/ledger:${production.release.version}`,
-      secrets: [{ name: "LEDGER_SIGNING_KEY", valueFrom: expect.stringMatching(/^\$\{aws_secretsmanager_secret\./) }],
+      // Its catalogue secret, and the broker credential its `queue` binding injects.
+      secrets: ["AMQP_PASSWORD", "AMQP_USERNAME", "LEDGER_SIGNING_KEY"].map((name) => ({
+        name,
+        valueFrom: expect.stringMatching(/^\$\{aws_secretsmanager_secret\./),
+      })),
     });
     const logGroup = referenced(json, application!.logConfiguration.options["awslogs-group"]);
     expect(logGroup).toMatchObject({ name: "/lma/production/ecs/ledger", retention_in_days: 365, kms_key_id: expect.any(String) });

@@ -115,12 +115,18 @@ function clusterName(): string {
 
 describe("secrets", () => {
   it("reach the containers from Secrets Manager by ARN, never as plain environment", () => {
-    const [loan] = containersOf(one(json, "aws_ecs_task_definition", "family", "lma-production-loan"));
-    expect(loan!.secrets).toEqual([
-      { name: "CREDIT_BUREAU_API_KEY", valueFrom: expect.stringMatching(/^\$\{aws_secretsmanager_secret\.[^.]+\.arn\}$/) },
-    ]);
-    const [notification] = containersOf(one(json, "aws_ecs_task_definition", "family", "lma-production-notification"));
-    expect(notification!.secrets.map((secret: { name: string }) => secret.name)).toEqual(["EMAIL_PROVIDER_API_KEY", "SMS_PROVIDER_API_KEY"]);
+    for (const service of production.services) {
+      const [application] = containersOf(one(json, "aws_ecs_task_definition", "family", `lma-production-${service.name}`));
+      // Its catalogue secrets, and the broker credential (a JSON key of its own secret) when it uses the queue.
+      const expected = [
+        ...(service.secrets ?? []).map((secret) => secret.toUpperCase().replace(/-/g, "_")),
+        ...(service.uses?.includes("queue") ? ["AMQP_PASSWORD", "AMQP_USERNAME"] : []),
+      ].sort();
+      expect((application!.secrets ?? []).map((secret: { name: string }) => secret.name)).toEqual(expected);
+      for (const secret of application!.secrets ?? []) {
+        expect(secret.valueFrom).toMatch(/^\$\{aws_secretsmanager_secret\.[^.]+\.arn\}(:[a-z]+::)?$/);
+      }
+    }
     for (const definition of listOf(json, "aws_ecs_task_definition")) {
       for (const container of containersOf(definition)) {
         for (const variable of container.environment ?? []) expect(variable.name).not.toMatch(/KEY|SECRET|PASSWORD|TOKEN/);
@@ -147,10 +153,14 @@ describe("data stores", () => {
       "SEARCH_ENDPOINT",
     ]);
     expect(environment.DATABASE_USER).toBe("loan");
+    // Every grant lands in the task role's one policy (lib/grants.ts), none beside it.
     const grants = listOf(json, "aws_iam_role_policy").filter(
       (policy) => referenced(json, policy.role).name === "lma-production-use1-document-task",
     );
-    expect(grants.map((policy) => policy.name).sort()).toEqual(["document-task", "rds-connect-document", "s3-documents-read-write"]);
+    expect(grants.map((policy) => policy.name)).toEqual(["document-task"]);
+    const actions = (JSON.parse(String(grants[0]!.policy)).Statement as { Action: string | string[] }[]).flatMap((statement) => statement.Action);
+    expect(actions).toContain("rds-db:connect");
+    expect(actions).toEqual(expect.arrayContaining(["s3:GetObject", "s3:PutObject"]));
   });
 });
 
