@@ -32,6 +32,12 @@ function matching(pattern: RegExp, what: string) {
 
 const TIERS = ["development", "staging", "production"] as const;
 
+/**
+ * The environments there can be; each is part of every resource name (`lma-<name>-…`) and has a
+ * file `environments/<name>.ts`. cdktf.json's context lists the ones synthesized.
+ */
+export const ENVIRONMENT_NAMES = ["dev", "staging", "production"] as const;
+
 // ---------------------------------------------------------------------------------------------
 // Regions and networks
 // ---------------------------------------------------------------------------------------------
@@ -380,12 +386,14 @@ export const releasePinsSchema = z
     },
     { error: (issue) => (issue.input === undefined ? "has no release pins: add the environment to releases.json (copy its predecessor's pins)" : undefined) },
   )
-  .meta({ description: "The release pins of one environment." });
+  .meta({ id: "ReleasePins", description: "The release pins of one environment." });
 
 /** releases.json: environment name → its pins; `$schema` points editors at releases.schema.json. */
 export const releasesFileSchema = z
-  .object({ $schema: z.string().optional() })
-  .catchall(releasePinsSchema)
+  .strictObject({
+    $schema: z.string().optional(),
+    ...Object.fromEntries(ENVIRONMENT_NAMES.map((name) => [name, releasePinsSchema.optional()])),
+  })
   .meta({ title: "lma-infra release pins", description: "Release pins per environment, edited by npm run promote." });
 
 // ---------------------------------------------------------------------------------------------
@@ -561,11 +569,6 @@ const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400,
 /** EventBridge cron, in UTC. */
 const CRON = /^cron\(.+\)$/;
 
-/**
- * The environments there can be; each is part of every resource name (`lma-<name>-…`) and has a
- * file `environments/<name>.ts`. cdktf.json's context lists the ones synthesized.
- */
-export const ENVIRONMENT_NAMES = ["dev", "staging", "production"] as const;
 
 const environmentShape = {
   name: z.enum(ENVIRONMENT_NAMES, {

@@ -116,10 +116,11 @@ function parse(
     }
     return { file, path: name + readable, message };
   });
-  return { issues: dedupe(issues) };
+  return { issues: uniqueIssues(issues) };
 }
 
-function dedupe(issues: readonly ConfigIssue[]): ConfigIssue[] {
+/** Each problem once: a catalogue or secrets problem is found through every environment that uses it. */
+export function uniqueIssues(issues: readonly ConfigIssue[]): ConfigIssue[] {
   return [...new Map(issues.map((issue) => [formatIssue(issue), issue])).values()];
 }
 
@@ -189,5 +190,5 @@ export function validateEnvironments(
       });
     }
   }
-  if (issues.length > 0) throw new ConfigValidationError(dedupe(issues));
+  if (issues.length > 0) throw new ConfigValidationError(uniqueIssues(issues));
 }

@@ -4,11 +4,11 @@ import { staging } from "../../environments/staging";
 import type { EnvironmentConfig } from "../../environments/types";
 import {
   type ConfigIssue,
-  ConfigValidationError,
   type SourcedEnvironment,
   validateEnvironment,
   validateEnvironments,
 } from "../../environments/validate";
+import { captureError } from "./support";
 
 const sourced = (config: EnvironmentConfig): SourcedEnvironment => ({ file: `environments/${config.name}.ts`, config });
 const all = () => [sourced(dev), sourced(staging), sourced(production)];
@@ -202,13 +202,3 @@ describe("validateEnvironments", () => {
     ]);
   });
 });
-
-function captureError(action: () => void): ConfigValidationError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof ConfigValidationError) return error;
-    throw error;
-  }
-  throw new Error("expected a ConfigValidationError");
-}
