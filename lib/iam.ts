@@ -1,6 +1,7 @@
-import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import type { Construct, IConstruct } from "constructs";
-/** Typed IAM policy documents, rendered to JSON at synthesis (no data source, so plans stay offline). */
+/**
+ * Typed IAM policy documents, rendered to JSON at synthesis (no data source, so plans stay
+ * offline). Granting them to a role goes through lib/grants.ts.
+ */
 
 export interface PolicyStatement {
   readonly Sid?: string;
@@ -43,26 +44,4 @@ export function serviceTrustPolicy(
       },
     },
   ]);
-}
-
-/** An IAM role to grant to: `aws_iam_role` (`IamRole`) satisfies it, as does any construct with a role name. */
-export interface GrantableRole extends IConstruct {
-  /** The role's name (the inline policy is attached by name). */
-  readonly name: string;
-}
-
-/**
- * Attaches `statements` to `role` as the inline policy `policyName`, created under `owner` (the
- * resource granting access). Granting the same policy to the same role twice returns the first.
- */
-export function grantInlinePolicy(
-  owner: Construct,
-  role: GrantableRole,
-  policyName: string,
-  statements: readonly PolicyStatement[],
-): IamRolePolicy {
-  const id = `${policyName}-${role.node.addr}`;
-  const existing = owner.node.tryFindChild(id);
-  if (existing) return existing as IamRolePolicy;
-  return new IamRolePolicy(owner, id, { name: policyName, role: role.name, policy: policyDocument(statements) });
 }
