@@ -1,5 +1,5 @@
 /**
- * Production's compute in the primary region, as synthesized: the SPEC's service table, blue/green
+ * Production's compute in the primary region, as synthesized: every catalogue service, blue/green
  * through CodeDeploy, the ALB, autoscaling, ECR and its replication.
  */
 import { production } from "../../../environments/production";
@@ -9,41 +9,36 @@ import { all, containersOf, logicalName, one, referenced, rulesRouting } from ".
 const { json } = synthRegional(production, 0);
 const REGISTRY = "400000000003.dkr.ecr.us-east-1.amazonaws.com";
 
-/** SPEC "Services": tasks, vCPU, memory (GB), and min 2 / max 10 for every service. */
-const SPEC_SERVICES = [
-  ["loan", 3, 2, 4],
-  ["document", 3, 2, 4],
-  ["trade", 3, 4, 8],
-  ["analytics", 2, 2, 4],
-  ["auth", 2, 1, 2],
-  ["notification", 2, 1, 2],
-] as const;
+/** The catalogue as rows: name, tasks, vCPU, memory (MiB), autoscaling floor and ceiling. */
+const CATALOGUE = production.services.map(
+  (service) => [service.name, service.desiredCount, service.cpu, service.memoryMiB, service.autoscaling.min, service.autoscaling.max] as const,
+);
 
-describe("production's six services (SPEC service table)", () => {
-  it("are exactly the catalogue's six", () => {
+describe("production's catalogue services", () => {
+  it("are exactly the catalogue's", () => {
     expect(listOf(json, "aws_ecs_service").map((service) => service.name).sort()).toEqual(
-      SPEC_SERVICES.map(([name]) => `lma-production-${name}`).sort(),
+      CATALOGUE.map(([name]) => `lma-production-${name}`).sort(),
     );
   });
 
-  describe.each(SPEC_SERVICES)("%s", (name, tasks, vcpu, memoryGb) => {
+  describe.each(CATALOGUE)("%s", (name, tasks, vcpu, memoryMiB, min, max) => {
     const service = one(json, "aws_ecs_service", "name", `lma-production-${name}`);
     const taskDefinition = one(json, "aws_ecs_task_definition", "family", `lma-production-${name}`);
     const target = scalableTargetOf(service);
 
-    it(`runs ${tasks} tasks of ${vcpu} vCPU and ${memoryGb} GB on on-demand Fargate`, () => {
+    it(`runs ${tasks} tasks of ${vcpu} vCPU and ${memoryMiB} MiB on on-demand Fargate`, () => {
       expect(service.desired_count).toBe(tasks);
       expect(taskDefinition).toMatchObject({
         cpu: String(vcpu * 1024),
-        memory: String(memoryGb * 1024),
+        memory: String(memoryMiB),
         network_mode: "awsvpc",
         requires_compatibilities: ["FARGATE"],
       });
       expect(service.capacity_provider_strategy).toEqual([{ base: 0, capacity_provider: "FARGATE", weight: 1 }]);
     });
 
-    it("scales between 2 and 10 tasks", () => {
-      expect(target).toMatchObject({ min_capacity: 2, max_capacity: 10, scalable_dimension: "ecs:service:DesiredCount" });
+    it(`scales between ${min} and ${max} tasks`, () => {
+      expect(target).toMatchObject({ min_capacity: min, max_capacity: max, scalable_dimension: "ecs:service:DesiredCount" });
     });
 
     it("deploys blue/green through its own CodeDeploy deployment group, with rollback on failure and alarms", () => {
@@ -323,7 +318,7 @@ describe("the load balancer", () => {
 describe("ECR", () => {
   it("has one immutable, scanned, KMS-encrypted repository per service, expiring images after 90 days", () => {
     const repositories = listOf(json, "aws_ecr_repository");
-    expect(repositories.map((repository) => repository.name).sort()).toEqual(SPEC_SERVICES.map(([name]) => `lma-production/${name}`).sort());
+    expect(repositories.map((repository) => repository.name).sort()).toEqual(CATALOGUE.map(([name]) => `lma-production/${name}`).sort());
     for (const repository of repositories) {
       expect(repository).toMatchObject({
         image_tag_mutability: "IMMUTABLE",
