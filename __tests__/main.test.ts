@@ -1,11 +1,10 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { loadEnvironments } from "../environments";
 import { readAppContext } from "../lib/app-context";
 import { planStacks } from "../main";
 import { readStackJson, synthesizedStackNames } from "../tooling/stack-json";
 import { type AppRun, ROOT, runAppCommand } from "./support/app-command";
+import { ConfigurationCopy } from "./support/configuration-copy";
 import { stackNames } from "./support/synth";
 
 /**
@@ -14,17 +13,6 @@ import { stackNames } from "./support/synth";
  * (`LMA_STACKS`, `LMA_ENVIRONMENTS`) writes exactly the selected stacks, byte for byte as the whole
  * app writes them (the run's one synthesis, support/global-setup.ts).
  */
-/** A copy of environments/ with one file edited, as a config author would break it. */
-function environmentsWith(file: string, from: string, to: string): string {
-  const directory = mkdtempSync(join(tmpdir(), "lma-env-"));
-  cpSync(join(ROOT, "environments"), directory, { recursive: true });
-  const path = join(directory, file);
-  const text = readFileSync(path, "utf8");
-  if (!text.includes(from)) throw new Error(`${file} no longer contains ${from}`);
-  writeFileSync(path, text.replace(from, to));
-  return directory;
-}
-
 const { context } = readAppContext(ROOT);
 const planned = planStacks(loadEnvironments(context).map(({ config }) => config));
 const production = loadEnvironments(context).find(({ config }) => config.name === "production")!.config;
@@ -38,10 +26,13 @@ let byStack: AppRun;
 let byEnvironment: AppRun;
 let unknownStack: AppRun;
 
+const brokenProduction = new ConfigurationCopy();
+
 beforeAll(async () => {
   const [primary, standby] = production.regions;
+  brokenProduction.replace("environments/production.ts", `vpcCidr: "${standby!.vpcCidr}"`, `vpcCidr: "${primary!.vpcCidr}"`);
   [overlappingCidr, unknownEnvironment, byStack, byEnvironment, unknownStack] = await Promise.all([
-    runAppCommand({ LMA_ENVIRONMENTS_DIR: environmentsWith("production.ts", `vpcCidr: "${standby!.vpcCidr}"`, `vpcCidr: "${primary!.vpcCidr}"`) }),
+    runAppCommand({ LMA_ENVIRONMENTS_DIR: brokenProduction.environments }),
     runAppCommand({
       CDKTF_CONTEXT_JSON: JSON.stringify({
         ...context,
@@ -54,6 +45,8 @@ beforeAll(async () => {
     runAppCommand({ LMA_STACKS: "lma-nowhere-us-east-1" }),
   ]);
 }, 120_000);
+
+afterAll(() => brokenProduction.remove());
 
 it("names stacks as the app builds them: the planned names are the synthesized ones", () => {
   expect(planned.map((stack) => stack.name).sort()).toEqual(stackNames());
