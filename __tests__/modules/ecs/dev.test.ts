@@ -8,7 +8,7 @@ const services = listOf(json, "aws_ecs_service");
 
 describe("dev deployments", () => {
   it("roll through ECS with the circuit breaker and rollback, never below the desired count", () => {
-    expect(services).toHaveLength(6);
+    expect(services).toHaveLength(dev.services.length);
     for (const service of services) {
       expect(service).toMatchObject({
         deployment_controller: { type: "ECS" },
@@ -34,7 +34,7 @@ describe("dev deployments", () => {
   it("need no CodeDeploy, second target group or test listener", () => {
     expect(listOf(json, "aws_codedeploy_deployment_group")).toEqual([]);
     expect(listOf(json, "aws_codedeploy_app")).toEqual([]);
-    expect(listOf(json, "aws_lb_target_group")).toHaveLength(6);
+    expect(listOf(json, "aws_lb_target_group")).toHaveLength(dev.services.length);
     expect(listOf(json, "aws_lb_listener").map((listener) => listener.port)).toEqual([80, 443]);
     expect(listOf(json, "aws_lb_listener_rule").every((rule) => rule.lifecycle === undefined)).toBe(true);
   });
@@ -52,7 +52,8 @@ describe("dev off-hours", () => {
   const actions = listOf(json, "aws_appautoscaling_scheduled_action");
 
   it("scale every service to zero at the configured time and back to its catalogue capacity", () => {
-    expect(actions).toHaveLength(12);
+    // Down and up, per service.
+    expect(actions).toHaveLength(2 * dev.services.length);
     for (const service of dev.services) {
       const down = one(json, "aws_appautoscaling_scheduled_action", "name", `lma-dev-${service.name}-off-hours-scale-down`);
       const up = one(json, "aws_appautoscaling_scheduled_action", "name", `lma-dev-${service.name}-off-hours-scale-up`);

@@ -17,7 +17,8 @@ const LEDGER: ServiceConfig = {
   desiredCount: 2,
   autoscaling: { min: 2, max: 6, queueMessagesPerTask: 40 },
   paths: ["/api/ledger", "/api/ledger/*"],
-  secrets: ["ledger-signing-key"],
+  // A declared application secret (a new one would also be declared where the application secrets are).
+  secrets: ["market-data-api-key"],
   uses: ["database", "queue"],
 };
 const withLedger: EnvironmentConfig = { ...production, services: [...production.services, LEDGER] };
@@ -37,7 +38,7 @@ describe("the added ledger service", () => {
     expect(application).toMatchObject({
       image: `400000000003.dkr.ecr.us-east-1.amazonaws.com/lma-production/ledger:${production.release.version}`,
       // Its catalogue secret, and the broker credential its `queue` binding injects.
-      secrets: ["AMQP_PASSWORD", "AMQP_USERNAME", "LEDGER_SIGNING_KEY"].map((name) => ({
+      secrets: ["AMQP_PASSWORD", "AMQP_USERNAME", "MARKET_DATA_API_KEY"].map((name) => ({
         name,
         valueFrom: expect.stringMatching(/^\$\{aws_secretsmanager_secret\./),
       })),

@@ -164,7 +164,7 @@ describe("autoscaling", () => {
 
   it("tracks 70% CPU on every service, scaling out after 3 minutes and in after 10", () => {
     const cpu = policies.filter((policy) => String(policy.name).endsWith("-cpu-70"));
-    expect(cpu).toHaveLength(6);
+    expect(cpu).toHaveLength(production.services.length);
     for (const policy of cpu) {
       expect(policy.target_tracking_scaling_policy_configuration).toEqual({
         predefined_metric_specification: { predefined_metric_type: "ECSServiceAverageCPUUtilization" },
@@ -177,7 +177,7 @@ describe("autoscaling", () => {
 
   it("tracks 50 requests per second per task (3000 a minute) summed over both blue/green target groups", () => {
     const requests = policies.filter((policy) => String(policy.name).endsWith("-requests-per-task"));
-    expect(requests).toHaveLength(6);
+    expect(requests).toHaveLength(production.services.length);
     for (const policy of requests) {
       const config = policy.target_tracking_scaling_policy_configuration as any;
       expect(config.target_value).toBe(3000);

@@ -8,7 +8,7 @@ describe("staging", () => {
   const { json } = synthRegional(staging, 0);
 
   it("deploys every service blue/green, shifting 25% a minute", () => {
-    expect(listOf(json, "aws_codedeploy_deployment_group")).toHaveLength(6);
+    expect(listOf(json, "aws_codedeploy_deployment_group")).toHaveLength(staging.services.length);
     expect(listOf(json, "aws_codedeploy_deployment_config")).toEqual([
       expect.objectContaining({
         deployment_config_name: "lma-staging-ecs-linear-25pct-1min",
@@ -32,11 +32,13 @@ describe("staging", () => {
 describe("production's warm standby (eu-west-1)", () => {
   const { json } = synthRegional(production, 1);
 
-  it("runs 1 task per service and can scale to the catalogue's 10 on failover", () => {
-    for (const service of listOf(json, "aws_ecs_service")) expect(service.desired_count).toBe(1);
+  it("runs the region's fixed task count per service and can scale to the catalogue's maximum on failover", () => {
+    const fixed = production.regions[1]!.serviceTaskCount as number;
+    for (const service of listOf(json, "aws_ecs_service")) expect(service.desired_count).toBe(fixed);
     const targets = listOf(json, "aws_appautoscaling_target");
-    expect(targets).toHaveLength(6);
-    for (const target of targets) expect(target).toMatchObject({ min_capacity: 1, max_capacity: 10 });
+    expect(targets.map((target) => [target.min_capacity, target.max_capacity]).sort()).toEqual(
+      production.services.map((service) => [Math.min(fixed, service.autoscaling.min), service.autoscaling.max]).sort(),
+    );
   });
 
   it("pulls the replicated images from its own region's repositories, which it owns", () => {
@@ -50,10 +52,11 @@ describe("production's warm standby (eu-west-1)", () => {
 
   it("scales on CPU and requests only: the standby has no broker to measure queues on", () => {
     expect(listOf(json, "aws_appautoscaling_policy").filter((policy) => policy.policy_type === "StepScaling")).toEqual([]);
-    expect(listOf(json, "aws_appautoscaling_policy")).toHaveLength(12);
+    // CPU and requests target tracking, per service.
+    expect(listOf(json, "aws_appautoscaling_policy")).toHaveLength(2 * production.services.length);
   });
 
   it("deploys blue/green like the primary", () => {
-    expect(listOf(json, "aws_codedeploy_deployment_group")).toHaveLength(6);
+    expect(listOf(json, "aws_codedeploy_deployment_group")).toHaveLength(production.services.length);
   });
 });
