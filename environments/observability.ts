@@ -1,17 +1,18 @@
 import { z } from "zod";
-import type { EnvironmentName } from "./types";
+import type { EnvironmentConfig } from "./types";
 import { type ConfigIssue, ConfigValidationError } from "./validate";
 
 /**
  * The on-call and alerting configuration of the platform: who is paged, in which rotation, on
- * which channels per severity, and the maintenance windows and synthetic journeys per
- * environment. `observabilityFor` validates it (every problem names this file and the field)
- * before the observability stack (stacks/observability-stack.ts) builds anything from it.
+ * which channels per severity, and the synthetic journeys per environment. `observabilityFor`
+ * validates it (every problem names this file and the field) before the observability stack
+ * (stacks/observability-stack.ts) builds anything from it. What an environment file already states
+ * is not repeated here: maintenance windows (`maintenance`) and the Datadog AWS integration's
+ * external id (`datadog.awsIntegrationExternalId`) come from environments/<env>.ts.
  */
 export const OBSERVABILITY_FILE = "environments/observability.ts";
 
 const TIERS = ["api", "data", "edge", "security"] as const;
-const WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"] as const;
 /** Datadog sites with a public API host (https://docs.datadoghq.com/getting_started/site/). */
 const DATADOG_SITES = ["datadoghq.com", "us3.datadoghq.com", "us5.datadoghq.com", "datadoghq.eu", "ap1.datadoghq.com", "ddog-gov.com"] as const;
 
@@ -21,6 +22,8 @@ const timeZone = z.string().refine((zone) => Intl.supportedValuesOf("timeZone").
   message: "must be an IANA time zone such as America/New_York (PagerDuty rejects the alias UTC; use Etc/UTC)",
 });
 const slackChannel = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,79}$/, "must be a Slack channel name without '#', lower case");
+/** Slack's channel id (Channel details → About), which AWS Chatbot and PagerDuty address channels by. */
+const slackChannelId = z.string().regex(/^[CG][A-Z0-9]{8,}$/, "must be a Slack channel id such as C0123ABCD");
 const secondsAligned = (minimum: number) => z.number().int().min(minimum);
 
 const person = z.object({
@@ -41,17 +44,12 @@ const team = z.object({
 
 const urgency = z.enum(["high", "low", "severity_based", "support_hours"]);
 
-const maintenanceWindow = z.object({
-  name: z.string().regex(/^[a-z][a-z0-9-]*$/, "must be a lower-case key"),
-  days: z.array(z.enum(WEEKDAYS)).min(1),
-  start: clock,
-  end: clock,
-});
-
 const environment = z.object({
   /** Slack channels (in `datadog.slackAccount`) for high and medium alerts. */
   slack: z.object({ high: slackChannel, medium: slackChannel }),
-  /** Low-severity alerts go to this address only. */
+  /** The ids of the same two channels: AWS Chatbot delivers the AWS stacks' high and medium topics to them. */
+  slackChannelIds: z.object({ high: slackChannelId, medium: slackChannelId }),
+  /** Low-severity alerts go to this address only (Datadog, and the AWS stacks' low topic). */
   lowSeverityEmail: email,
   /**
    * PagerDuty urgency per tier: `severity_based` makes Datadog alerts high and warnings low;
@@ -61,17 +59,14 @@ const environment = z.object({
   supportHours: z
     .object({ timeZone, days: z.array(z.number().int().min(1).max(7)).min(1), start: clock, end: clock })
     .optional(),
-  maintenance: z.object({ timeZone, windows: z.array(maintenanceWindow) }),
   synthetics: z.object({
     /** Managed locations, `aws:<region>`; at least two so one location's outage is not an alert. */
     locations: z.array(z.string().regex(/^aws:[a-z]{2}-[a-z]+-\d$/, "must be a managed location such as aws:us-east-1")).min(2),
     /** 30 s to 7 days (the provider's range for API tests). */
     intervalSeconds: secondsAligned(30).max(604_800),
   }),
-  /** External id of the Datadog AWS integration role (lma-<env>-datadog-integration); not a secret. */
-  awsIntegrationExternalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, "must be an STS external id"),
-  /** PagerDuty's Slack integration: incidents of this environment's services posted to a channel. */
-  pagerDutySlack: z.object({ workspaceId: z.string().regex(/^T[A-Z0-9]+$/), channelId: z.string().regex(/^[CG][A-Z0-9]+$/) }).optional(),
+  /** PagerDuty's Slack integration: incidents of this environment's services posted to this channel of `slackWorkspaceId`. */
+  pagerDutySlack: z.object({ channelId: slackChannelId }).optional(),
 });
 
 const journey = z.object({
@@ -103,8 +98,8 @@ const businessSla = z.object({
 
 const observabilitySchema = z
   .object({
-    /** The environment whose stack owns organisation-wide objects: PagerDuty users and teams, Datadog service catalogue entries. */
-    organisationEnvironment: z.enum(["dev", "staging", "production"]),
+    /** The Slack workspace (team id) of every channel below: PagerDuty's and AWS Chatbot's Slack connections name it. */
+    slackWorkspaceId: z.string().regex(/^T[A-Z0-9]{8,}$/, "must be a Slack workspace id such as T0123ABCD"),
     datadog: z.object({
       site: z.enum(DATADOG_SITES),
       slackAccount: z.string().regex(/^[a-z0-9-]+$/),
@@ -168,11 +163,6 @@ const observabilitySchema = z
         if (owner) context.addIssue({ code: "custom", path: ["environments", name, "slack"], message: `channel "${channel}" is already ${owner}'s` });
         channels.set(channel, name);
       }
-      settings.maintenance.windows.forEach((window, index) => {
-        if (window.end === window.start) {
-          context.addIssue({ code: "custom", path: ["environments", name, "maintenance", "windows", index, "end"], message: "must differ from start" });
-        }
-      });
     }
   });
 
@@ -182,7 +172,7 @@ export type PlatformTier = (typeof TIERS)[number];
 export const PLATFORM_TIERS: readonly PlatformTier[] = TIERS;
 
 export const observability: ObservabilityInput = {
-  organisationEnvironment: "production",
+  slackWorkspaceId: "T0LMAENG01",
   datadog: { site: "datadoghq.com", slackAccount: "lma-eng", runbookBaseUrl: "https://runbooks.lma.example.com/observability" },
   people: [
     { name: "Ana Lima", email: "ana.lima@lma.example.com" },
@@ -256,50 +246,41 @@ export const observability: ObservabilityInput = {
   environments: {
     dev: {
       slack: { high: "lma-dev-alerts", medium: "lma-dev-warnings" },
+      slackChannelIds: { high: "C0LMADEVALR", medium: "C0LMADEVWRN" },
       lowSeverityEmail: "lma-dev-alerts@lma.example.com",
       // Dev pages nobody at night: incidents are created, urgency is low.
       urgency: { api: "low", data: "low", edge: "low", security: "high" },
-      maintenance: { timeZone: "America/New_York", windows: [{ name: "working-hours", days: ["MO", "TU", "WE", "TH", "FR"], start: "09:00", end: "17:00" }] },
       synthetics: { locations: ["aws:us-east-1", "aws:us-west-2"], intervalSeconds: 900 },
-      awsIntegrationExternalId: "lma-dev-datadog-7f3a",
     },
     staging: {
       slack: { high: "lma-staging-alerts", medium: "lma-staging-warnings" },
+      slackChannelIds: { high: "C0LMASTGALR", medium: "C0LMASTGWRN" },
       lowSeverityEmail: "lma-staging-alerts@lma.example.com",
       urgency: { api: "support_hours", data: "support_hours", edge: "support_hours", security: "high" },
       supportHours: { timeZone: "America/New_York", days: [1, 2, 3, 4, 5], start: "09:00", end: "18:00" },
-      maintenance: {
-        timeZone: "America/New_York",
-        windows: [
-          { name: "tuesday-thursday-evening", days: ["TU", "TH"], start: "19:00", end: "22:00" },
-          { name: "saturday-morning", days: ["SA"], start: "09:00", end: "12:00" },
-        ],
-      },
       synthetics: { locations: ["aws:us-east-1", "aws:us-west-2"], intervalSeconds: 300 },
-      awsIntegrationExternalId: "lma-staging-datadog-2c81",
     },
     production: {
       slack: { high: "lma-production-alerts", medium: "lma-production-warnings" },
+      slackChannelIds: { high: "C0LMAPRDALR", medium: "C0LMAPRDWRN" },
       lowSeverityEmail: "lma-production-alerts@lma.example.com",
       urgency: { api: "severity_based", data: "severity_based", edge: "severity_based", security: "high" },
-      maintenance: {
-        timeZone: "America/New_York",
-        windows: [
-          { name: "sunday", days: ["SU"], start: "02:00", end: "06:00" },
-          { name: "wednesday", days: ["WE"], start: "02:00", end: "04:00" },
-        ],
-      },
       synthetics: { locations: ["aws:us-east-1", "aws:us-west-2", "aws:eu-west-1"], intervalSeconds: 60 },
-      awsIntegrationExternalId: "lma-production-datadog-9d4e",
-      pagerDutySlack: { workspaceId: "T0LMAENG01", channelId: "C0LMAPRDINC" },
+      pagerDutySlack: { channelId: "C0LMAPRDINC" },
     },
   },
 };
 
+/** The parts of an environment's configuration (environments/<env>.ts) the observability view depends on. */
+export type ObservedEnvironment = Pick<EnvironmentConfig, "name" | "tier" | "services">;
+
 /** Everything the observability stack of one environment needs, validated. */
 export type EnvironmentObservability = Omit<ObservabilityConfig, "environments"> & {
-  readonly environment: ObservabilityConfig["environments"][EnvironmentName] & {};
-  /** This environment's stack owns PagerDuty users and teams and the service catalogue entries. */
+  readonly environment: ObservabilityConfig["environments"][EnvironmentConfig["name"]] & {};
+  /**
+   * PagerDuty users and teams and the Datadog Service Catalogue are organisation-wide: the
+   * production tier's stack owns them, the other tiers' stacks look them up.
+   */
   readonly ownsOrganisation: boolean;
 };
 
@@ -307,19 +288,16 @@ export type EnvironmentObservability = Omit<ObservabilityConfig, "environments">
  * Validates the configuration and returns one environment's view of it. Throws
  * `ConfigValidationError` listing every problem with this file and the field, e.g.
  * `environments/observability.ts: observability.teams[0].manager: "x@y" is not in people`.
- * `services` (the environment's catalogue) checks that journeys and SLAs name real services.
+ * The environment's catalogue checks that journeys and SLAs name real services.
  */
-export function observabilityFor(
-  name: EnvironmentName,
-  services: readonly string[],
-  input: ObservabilityInput = observability,
-): EnvironmentObservability {
+export function observabilityFor(environment: ObservedEnvironment, input: ObservabilityInput = observability): EnvironmentObservability {
+  const { name } = environment;
   const parsed = observabilitySchema.safeParse(input);
   const issues: ConfigIssue[] = parsed.success
     ? []
     : parsed.error.issues.map((issue) => ({ file: OBSERVABILITY_FILE, path: fieldPath(issue.path), message: issue.message }));
   if (parsed.success) {
-    const catalogue = new Set(services);
+    const catalogue = new Set(environment.services.map((service) => service.name));
     const unknownService = (service: string, path: (string | number)[]) => {
       if (!catalogue.has(service)) {
         issues.push({ file: OBSERVABILITY_FILE, path: fieldPath(path), message: `"${service}" is not a service of the ${name} catalogue` });
@@ -333,7 +311,23 @@ export function observabilityFor(
   }
   if (issues.length > 0 || !parsed.success) throw new ConfigValidationError(issues);
   const { environments, ...shared } = parsed.data;
-  return { ...shared, environment: environments[name]!, ownsOrganisation: shared.organisationEnvironment === name };
+  return { ...shared, environment: environments[name]!, ownsOrganisation: environment.tier === "production" };
+}
+
+/**
+ * Where the AWS stacks' severity topics (modules/monitoring/severity.ts) deliver, from the same
+ * entries Datadog's notifications use: high and medium to the environment's Slack channels
+ * through AWS Chatbot, low to the alerts mailbox. Critical and security go to PagerDuty's
+ * CloudWatch integrations, whose URLs exist only after the observability stack's apply (see
+ * `PAGERDUTY_CLOUDWATCH_OUTPUTS` in stacks/observability-stack.ts).
+ */
+export function awsAlertDestinations(environment: ObservedEnvironment, input: ObservabilityInput = observability) {
+  const view = observabilityFor(environment, input);
+  return {
+    slackWorkspaceId: view.slackWorkspaceId,
+    slackChannelIds: view.environment.slackChannelIds,
+    lowSeverityEmail: view.environment.lowSeverityEmail,
+  };
 }
 
 function fieldPath(path: readonly PropertyKey[]): string {

@@ -1,6 +1,6 @@
 import { DatadogProvider } from "@cdktf/provider-datadog/lib/provider";
 import { PagerdutyProvider } from "@cdktf/provider-pagerduty/lib/provider";
-import { S3Backend, TerraformStack } from "cdktf";
+import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentObservability } from "../environments/observability";
 import type { EnvironmentConfig } from "../environments/types";
@@ -20,6 +20,7 @@ import {
   ServiceCatalogue,
   ServiceLevelObjectives,
 } from "../modules/datadog";
+import type { Severity as TopicSeverity } from "../modules/monitoring/severity";
 import { OnCall } from "../modules/pagerduty";
 import { stateLocation } from "../modules/state-backend";
 
@@ -27,6 +28,18 @@ import { stateLocation } from "../modules/state-backend";
 export function datadogIntegrationRoleName(environment: string): string {
   return `lma-${environment}-datadog-integration`;
 }
+
+/**
+ * The AWS stacks' severity topics that page (modules/monitoring/severity.ts), the PagerDuty tier
+ * whose CloudWatch integration receives each, and the sensitive output holding its events URL.
+ * The critical topic mixes every platform tier's alarms; it enters through the API tier's service,
+ * whose escalation policy is the platform team's. The apply pipeline reads each output after this
+ * stack's apply and passes it to the AWS stacks as the Terraform variable of the same name.
+ */
+export const PAGERDUTY_CLOUDWATCH_OUTPUTS = {
+  critical: { tier: "api", output: "pagerduty_cloudwatch_critical_url" },
+  security: { tier: "security", output: "pagerduty_cloudwatch_security_url" },
+} as const satisfies Partial<Record<TopicSeverity, { tier: string; output: string }>>;
 
 /** Messages one task absorbs when the catalogue sets no queue scaling step. */
 const DEFAULT_MESSAGES_PER_TASK = 50;
@@ -42,6 +55,11 @@ export class ObservabilityStack extends TerraformStack {
   readonly slos: ServiceLevelObjectives;
   readonly onCall: OnCall;
 
+  /**
+   * `observability` is `observabilityFor(environment)` (environments/observability.ts). Everything
+   * an environment file states (maintenance, the Datadog external id, the tier) is read from
+   * `environment`, never repeated there.
+   */
   constructor(scope: Construct, environment: EnvironmentConfig, observability: EnvironmentObservability) {
     const id = `lma-${environment.name}-observability`;
     super(scope, id);
@@ -78,8 +96,16 @@ export class ObservabilityStack extends TerraformStack {
       ),
       supportHours: settings.supportHours,
       manageDirectory: observability.ownsOrganisation,
-      slack: settings.pagerDutySlack,
+      slack: settings.pagerDutySlack && { workspaceId: observability.slackWorkspaceId, channelId: settings.pagerDutySlack.channelId },
+      cloudWatchTiers: Object.values(PAGERDUTY_CLOUDWATCH_OUTPUTS).map((route) => route.tier),
     });
+    for (const { tier, output } of Object.values(PAGERDUTY_CLOUDWATCH_OUTPUTS)) {
+      new TerraformOutput(this, output, {
+        value: this.onCall.cloudWatchEndpoints.get(tier)!,
+        sensitive: true,
+        description: `PagerDuty events URL of the ${tier} service's CloudWatch integration: the SNS subscription endpoint of the AWS stacks' topic`,
+      });
+    }
 
     const pagerDutyServiceNames = Object.fromEntries([...this.onCall.services].map(([tier]) => [tier, `${naming.prefix}-${tier}`]));
     new AlertDestinations(this, "alert-destinations", {
@@ -98,7 +124,7 @@ export class ObservabilityStack extends TerraformStack {
     new AwsIntegration(this, "aws-integration", {
       accountId: environment.accountId,
       roleName: datadogIntegrationRoleName(environment.name),
-      externalId: settings.awsIntegrationExternalId,
+      externalId: environment.datadog.awsIntegrationExternalId,
       regions: environment.regions.map((region) => region.region),
       environment: environment.name,
     });
@@ -145,8 +171,9 @@ export class ObservabilityStack extends TerraformStack {
 
     new MaintenanceDowntimes(this, "maintenance", {
       environment: environment.name,
-      timeZone: settings.maintenance.timeZone,
-      windows: settings.maintenance.windows,
+      timeZone: environment.maintenance.timeZone,
+      windows: environment.maintenance.windows,
+      trailingMinutes: daylightSavingShiftMinutes(environment.maintenance.timeZone),
     });
 
     // The Service Catalogue is organisation-wide: one environment's stack owns its entries.
@@ -165,6 +192,22 @@ export class ObservabilityStack extends TerraformStack {
       });
     }
   }
+}
+
+/**
+ * How far a zone's summer clock runs ahead of its standard time (60 for America/New_York, 0 where
+ * there is no daylight saving): the AWS stacks' windows, converted at standard time, run this
+ * much later on the local clock in summer.
+ */
+export function daylightSavingShiftMinutes(timeZone: string): number {
+  const offsetMinutes = (instant: Date) => {
+    const local = new Date(instant.toLocaleString("en-US", { timeZone }));
+    const utc = new Date(instant.toLocaleString("en-US", { timeZone: "UTC" }));
+    return (local.getTime() - utc.getTime()) / 60_000;
+  };
+  const january = offsetMinutes(new Date(Date.UTC(2025, 0, 15)));
+  const july = offsetMinutes(new Date(Date.UTC(2025, 6, 15)));
+  return Math.abs(july - january);
 }
 
 /** The environment's monitored resources, named as the AWS stacks name them. */

@@ -7,7 +7,7 @@ import type { SynthesizedStack } from "../support/synth";
 /** Synthesizes the observability stack of an environment, with the committed or a given configuration. */
 export function synthObservability(environment: EnvironmentConfig, input: ObservabilityInput = observability) {
   const app = Testing.app();
-  const config = observabilityFor(environment.name, environment.services.map((service) => service.name), input);
+  const config = observabilityFor(environment, input);
   const stack = new ObservabilityStack(app, environment, config);
   const text = Testing.synth(stack);
   return { stack, config, text, json: JSON.parse(text) as SynthesizedStack };

@@ -1,5 +1,8 @@
 import { observability, observabilityFor, type ObservabilityInput } from "../../environments/observability";
-import { GOLDEN_SIGNALS, SEVERITIES } from "../../modules/datadog";
+import { DASHBOARD_KINDS, DEFAULT_RECOVERY_POINT_SECONDS, GOLDEN_SIGNALS, SEVERITIES, rruleDays } from "../../modules/datadog";
+import { minutesOfDay } from "../../lib/maintenance";
+import { CLOUDWATCH_VENDOR_ID, DATADOG_VENDOR_ID } from "../../modules/pagerduty";
+import { PAGERDUTY_CLOUDWATCH_OUTPUTS, datadogIntegrationRoleName, daylightSavingShiftMinutes } from "../../stacks/observability-stack";
 import { BURN_RATE_WINDOWS } from "../../modules/datadog/slos";
 import { ConfigValidationError } from "../../environments/validate";
 import { ENVIRONMENTS, type SynthesizedStack } from "../support/synth";
@@ -89,7 +92,7 @@ describe.each(Object.keys(ENVIRONMENTS))("lma-%s-observability", (name) => {
     for (const monitor of critical) {
       const object = objects[/@pagerduty-(\S+)/.exec(monitor.message)![1]!]!;
       const integration = integrations[referenced(object.service_key)[1]]!;
-      expect(integration.vendor).toBe("PAM4FGS");
+      expect(integration.vendor).toBe(DATADOG_VENDOR_ID);
       const service = services[referenced(integration.service)[1]]!;
       const policy = policies[referenced(service.escalation_policy)[1]]! as Body;
       const scheduleTargets = policy.rule.flatMap((rule: Body) => rule.target).filter((target: Body) => target.type === "schedule_reference");
@@ -130,21 +133,79 @@ describe.each(Object.keys(ENVIRONMENTS))("lma-%s-observability", (name) => {
   });
 
   it("writes no credential into the JSON", () => {
-    const { text } = synthesized[name]!;
+    // The external id is configuration Datadog shows in its UI, not a credential.
+    const text = synthesized[name]!.text.replaceAll(environment.datadog.awsIntegrationExternalId, "");
     for (const provider of Object.values(json.provider ?? {}).flat()) {
       for (const key of ["api_key", "app_key", "token", "user_token"]) expect(provider).not.toHaveProperty(key);
     }
     expect(text).not.toMatch(/\b[0-9a-f]{32}\b|\b[0-9a-f]{40}\b/);
     for (const variable of bodies(json, "datadog_synthetics_global_variable")) expect(variable.value).toMatch(/^\$\{var\./);
+    for (const output of Object.values(PAGERDUTY_CLOUDWATCH_OUTPUTS)) expect((json.output as Body)[output.output].sensitive).toBe(true);
   });
 
-  it("keeps maintenance downtimes time-zone aware, one per configured window", () => {
-    const downtimes = bodies(json, "datadog_downtime_schedule");
-    expect(downtimes).toHaveLength(config.environment.maintenance.windows.length);
-    for (const downtime of downtimes) {
-      expect(downtime.recurring_schedule.timezone).toBe(config.environment.maintenance.timeZone);
-      expect(downtime.recurring_schedule.recurrence[0].rrule).not.toMatch(/DTSTART|DTEND|DURATION/);
+  it("links the AWS integration to the environment file's role name and external id", () => {
+    const [integration] = bodies(json, "datadog_integration_aws_account") as [Body];
+    expect(integration.aws_account_id).toBe(environment.accountId);
+    expect(integration.auth_config.aws_auth_config_role).toEqual({ role_name: datadogIntegrationRoleName(name), external_id: environment.datadog.awsIntegrationExternalId });
+    expect(integration.aws_regions.include_only).toEqual(environment.regions.map((region) => region.region));
+  });
+
+  it("outputs a PagerDuty CloudWatch endpoint per paging topic, on that tier's service", () => {
+    const integrations = json.resource.pagerduty_service_integration as Record<string, Body>;
+    const services = json.resource.pagerduty_service as Record<string, Body>;
+    for (const { tier, output } of Object.values(PAGERDUTY_CLOUDWATCH_OUTPUTS)) {
+      const value = (json.output as Body)[output].value as string;
+      const [, integrationName] = /\$\{pagerduty_service_integration\.([^.]+)\.integration_key\}/.exec(value)!;
+      expect(value).toMatch(/^https:\/\/events\.pagerduty\.com\/integration\/\$\{.+\}\/enqueue$/);
+      const integration = integrations[integrationName!]!;
+      expect(integration.vendor).toBe(CLOUDWATCH_VENDOR_ID);
+      expect(services[referenced(integration.service)[1]]!.name).toBe(`lma-${name}-${tier}`);
     }
+  });
+
+  it("mutes monitors in each of the environment file's maintenance windows, in its time zone", () => {
+    const { maintenance } = environment;
+    const shift = daylightSavingShiftMinutes(maintenance.timeZone);
+    const recurrences = bodies(json, "datadog_downtime_schedule").map((downtime) => {
+      expect(downtime.recurring_schedule.timezone).toBe(maintenance.timeZone);
+      expect(downtime.scope).toBe(`environment:${name}`);
+      return downtime.recurring_schedule.recurrence[0];
+    });
+    const byRule = (a: Body, b: Body) => a.rrule.localeCompare(b.rrule);
+    expect(recurrences.sort(byRule)).toEqual(
+      maintenance.windows.map((window) => ({
+        rrule: `FREQ=WEEKLY;BYDAY=${rruleDays(window.days)}`,
+        duration: `${minutesOfDay(window.end) - minutesOfDay(window.start) + shift}m`,
+        start: expect.stringMatching(new RegExp(`T${window.start}:00$`)),
+      })).sort(byRule),
+    );
+  });
+
+  it("owns the organisation's PagerDuty users and Service Catalogue only in the production tier", () => {
+    const owns = environment.tier === "production";
+    expect(config.ownsOrganisation).toBe(owns);
+    const people = config.people.map((person) => person.email).sort();
+    if (owns) {
+      expect(bodies(json, "pagerduty_user").map((user) => user.email).sort()).toEqual(people);
+      expect(bodies(json, "datadog_service_definition_yaml")).toHaveLength(environment.services.length);
+    } else {
+      expect(json.resource.pagerduty_user).toBeUndefined();
+      expect(Object.values(json.data!.pagerduty_user!).map((user: Body) => user.email).sort()).toEqual(people);
+      expect(json.resource.datadog_service_definition_yaml).toBeUndefined();
+    }
+  });
+
+  it("pages on the DR replica's lag exactly when the environment has a standby region", () => {
+    const standby = environment.regions.find((region) => region.role === "standby");
+    const lag = monitors.filter((monitor) => tagsOf(monitor).component === "disaster-recovery");
+    if (!standby || !environment.database.crossRegionReplica) {
+      expect(lag).toEqual([]);
+      return;
+    }
+    expect(lag).toHaveLength(1);
+    expect(lag[0]!.query).toContain(`region:${standby.region}`);
+    expect(lag[0]!.query).toMatch(new RegExp(` > ${DEFAULT_RECOVERY_POINT_SECONDS}$`));
+    expect(tagsOf(lag[0]!).severity).toBe("critical");
   });
 
   it("tests every journey from at least two locations", () => {
@@ -154,30 +215,20 @@ describe.each(Object.keys(ENVIRONMENTS))("lma-%s-observability", (name) => {
   });
 });
 
-describe("production", () => {
-  const { json, config } = synthesized.production!;
+const productionTier = Object.keys(ENVIRONMENTS).filter((name) => ENVIRONMENTS[name as keyof typeof ENVIRONMENTS].tier === "production");
+
+describe.each(productionTier)("lma-%s-observability (production tier)", (name) => {
+  const { json, config } = synthesized[name]!;
   const monitors = bodies(json, "datadog_monitor");
-  it("has the five dashboards, four SLOs, five business-SLA monitors, synthetics and downtimes", () => {
+  it("has every dashboard, the four SLOs, a monitor per business SLA, the synthetics and the downtimes", () => {
     const titles = bodies(json, "datadog_dashboard_json").map((dashboard) => JSON.parse(dashboard.dashboard).title);
-    for (const kind of ["Operational", "Application", "Business processes", "Infrastructure", "Executive"]) expect(titles).toContain(`LMA production: ${kind}`);
-    expect(Object.keys(json.resource.datadog_service_level_objective!)).toHaveLength(4);
+    expect(new Set(titles).size).toBe(DASHBOARD_KINDS.length);
+    expect(Object.keys(json.resource.datadog_service_level_objective!)).toHaveLength(Object.keys(config.slos).length);
     expect(monitors.filter((monitor) => tagsOf(monitor)["business-sla"]).map((monitor) => tagsOf(monitor)["business-sla"]).sort()).toEqual(
       config.businessSlas.map((sla) => sla.key).sort(),
     );
-    expect(bodies(json, "datadog_downtime_schedule").map((downtime) => downtime.recurring_schedule.recurrence[0])).toEqual([
-      { rrule: "FREQ=WEEKLY;BYDAY=SU", duration: "240m", start: expect.stringMatching(/T02:00:00$/) },
-      { rrule: "FREQ=WEEKLY;BYDAY=WE", duration: "120m", start: expect.stringMatching(/T02:00:00$/) },
-    ]);
-  });
-  it("pages when the DR replica lags more than 5 seconds", () => {
-    const lag = monitors.find((monitor) => monitor.query.includes("aws.rds.replica_lag") && monitor.query.includes("region:eu-west-1"))!;
-    expect(lag.query).toMatch(/ > 5$/);
-    expect(tagsOf(lag).severity).toBe("critical");
-  });
-  it("owns the organisation's PagerDuty users, while other environments look them up", () => {
-    expect(bodies(json, "pagerduty_user").map((user) => user.email).sort()).toEqual(config.people.map((person) => person.email).sort());
-    expect(synthesized.dev!.json.resource.pagerduty_user).toBeUndefined();
-    expect(Object.keys(synthesized.dev!.json.data!.pagerduty_user!)).toHaveLength(config.people.length);
+    expect(bodies(json, "datadog_synthetics_test")).toHaveLength(config.journeys.length);
+    expect(bodies(json, "datadog_downtime_schedule").length).toBeGreaterThan(0);
   });
 });
 
@@ -196,7 +247,6 @@ describe("a service added to the catalogue", () => {
 });
 
 describe("environments/observability.ts validation", () => {
-  const services = ENVIRONMENTS.production.services.map((service) => service.name);
   const edited = (change: (draft: any) => void): ObservabilityInput => {
     const draft = structuredClone(observability);
     change(draft);
@@ -204,7 +254,7 @@ describe("environments/observability.ts validation", () => {
   };
   const problems = (input: ObservabilityInput): string => {
     try {
-      observabilityFor("production", services, input);
+      observabilityFor(ENVIRONMENTS.production, input);
     } catch (error) {
       if (error instanceof ConfigValidationError) return error.message;
       throw error;
@@ -212,7 +262,7 @@ describe("environments/observability.ts validation", () => {
     return "";
   };
   it("accepts the committed configuration for every environment", () => {
-    for (const environment of Object.values(ENVIRONMENTS)) expect(() => observabilityFor(environment.name, environment.services.map((service) => service.name))).not.toThrow();
+    for (const environment of Object.values(ENVIRONMENTS)) expect(() => observabilityFor(environment)).not.toThrow();
   });
   it.each([
     ["an on-call email nobody has", (draft: any) => (draft.teams[0].manager = "ghost@lma.example.com"), "observability.teams[0].manager"],
@@ -220,6 +270,8 @@ describe("environments/observability.ts validation", () => {
     ["a single synthetics location", (draft: any) => (draft.environments.production.synthetics.locations = ["aws:us-east-1"]), "observability.environments.production.synthetics.locations"],
     ["a journey on an unknown service", (draft: any) => (draft.journeys[0].service = "billing"), "observability.journeys[0].service"],
     ["support-hours urgency without support hours", (draft: any) => (draft.environments.production.urgency.api = "support_hours"), "observability.environments.production.supportHours"],
+    ["a Slack channel name where its id belongs", (draft: any) => (draft.environments.production.slackChannelIds.high = "lma-production-alerts"), "observability.environments.production.slackChannelIds.high"],
+    ["a Slack workspace that is not a team id", (draft: any) => (draft.slackWorkspaceId = "lma-eng"), "observability.slackWorkspaceId"],
   ])("names the file and field for %s", (_, change, field) => {
     const message = problems(edited(change));
     expect(message).toContain(`environments/observability.ts: ${field}`);

@@ -86,6 +86,28 @@ export interface MetricCondition {
   readonly warning?: number;
 }
 
+/** Whether `value` lies on the OK side of `threshold`, where an alert of `comparator` does not fire. */
+export function onOkSide(comparator: Comparator, value: number, threshold: number): boolean {
+  return comparator === ">" || comparator === ">=" ? value < threshold : value > threshold;
+}
+
+/**
+ * Datadog's API refuses a monitor whose `critical` differs from the number in its query, and a
+ * `warning` that is not on the OK side of `critical`; both surface only at apply, so the builders
+ * refuse them at synthesis. `query` ends in `<comparator> <number>`, as metric and SLO queries do.
+ */
+export function checkThresholds(name: string, query: string, thresholds: { readonly critical: string; readonly warning?: string }): void {
+  const match = /(>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$/.exec(query);
+  if (!match) throw new Error(`monitor "${name}": the query does not end in a comparison with a number: ${query}`);
+  const comparator = match[1] as Comparator;
+  const inQuery = Number(match[2]);
+  const critical = Number(thresholds.critical);
+  if (critical !== inQuery) throw new Error(`monitor "${name}": monitor_thresholds.critical ${thresholds.critical} differs from the query's ${match[2]}`);
+  if (thresholds.warning !== undefined && !onOkSide(comparator, Number(thresholds.warning), critical)) {
+    throw new Error(`monitor "${name}": warning ${thresholds.warning} must be on the OK side of critical (${comparator} ${thresholds.critical})`);
+  }
+}
+
 export function conditionQuery(condition: MetricCondition): string {
   return `${condition.timeAggregation}(${condition.window}):${condition.expression} ${condition.comparator} ${formatNumber(condition.critical)}`;
 }
@@ -143,15 +165,19 @@ export class AlertMonitor extends Construct {
     this.severity = severity;
     const { priority, renotifyInterval: renotify, message } = severitySettings(props.routing, severity, props.tier, props);
     const notifyNoData = props.noData === "notify";
+    const name = `[${severity}] ${props.name}`;
+    const query = conditionQuery(condition);
+    const monitorThresholds = {
+      critical: formatNumber(condition.critical),
+      warning: condition.warning === undefined ? undefined : formatNumber(condition.warning),
+    };
+    checkThresholds(name, query, monitorThresholds);
     this.monitor = new Monitor(this, "monitor", {
-      name: `[${severity}] ${props.name}`,
+      name,
       type: "query alert",
-      query: conditionQuery(condition),
+      query,
       message,
-      monitorThresholds: {
-        critical: formatNumber(condition.critical),
-        warning: condition.warning === undefined ? undefined : formatNumber(condition.warning),
-      },
+      monitorThresholds,
       priority,
       tags: tagList({ ...props.tags, severity, tier: props.tier }),
       notifyNoData,

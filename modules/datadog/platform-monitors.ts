@@ -54,7 +54,7 @@ export interface PlatformMonitorsProps {
   readonly runbookBaseUrl: string;
   /**
    * Seconds of recovery-point objective: the DR replica lag that pages.
-   * @default 5
+   * @default DEFAULT_RECOVERY_POINT_SECONDS
    */
   readonly recoveryPointSeconds?: number;
 }
@@ -75,6 +75,9 @@ interface Definition {
 
 const GIB = 1024 ** 3;
 
+/** The recovery-point objective of the DR replica, seconds: more lag than this pages. */
+export const DEFAULT_RECOVERY_POINT_SECONDS = 5;
+
 /**
  * Monitors for every catalogue service (one or more per golden signal) and for every data store,
  * queue, load balancer and function of the environment, plus the DR replication lag. Thresholds
@@ -91,7 +94,7 @@ export class PlatformMonitors extends Construct {
     const definitions = [
       ...platform.services.flatMap((service) => serviceDefinitions(platform, service)),
       ...loadBalancerDefinitions(platform),
-      ...databaseDefinitions(platform, props.recoveryPointSeconds ?? 5),
+      ...databaseDefinitions(platform, props.recoveryPointSeconds ?? DEFAULT_RECOVERY_POINT_SECONDS),
       ...cacheDefinitions(platform),
       ...searchDefinitions(platform),
       ...brokerDefinitions(platform),

@@ -1,7 +1,7 @@
 import { Monitor } from "@cdktf/provider-datadog/lib/monitor";
 import { ServiceLevelObjective } from "@cdktf/provider-datadog/lib/service-level-objective";
 import { Construct } from "constructs";
-import { type AlertRouting, AlertMonitor, type Severity, formatNumber, metric, severitySettings, tagList } from "./alerting";
+import { type AlertRouting, AlertMonitor, type Severity, checkThresholds, formatNumber, metric, severitySettings, tagList } from "./alerting";
 
 /** The platform's service-level objectives, as the stack's configuration states them. */
 export interface ServiceLevelTargets {
@@ -102,11 +102,15 @@ export class ServiceLevelObjectives extends Construct {
           description: `The ${key} SLO burns its ${SLO_TIMEFRAME} error budget ${window.rate}× too fast over ${window.long} (confirmed over ${window.short}).`,
           runbookUrl: `${props.runbookBaseUrl}/slo-${key}`,
         });
+        const name = `[${window.severity}] ${environment}: ${key} SLO burn rate (${window.long})`;
+        const query = `burn_rate("${objective.id}").over("${SLO_TIMEFRAME}").long_window("${window.long}").short_window("${window.short}") > ${formatNumber(window.rate)}`;
+        const monitorThresholds = { critical: formatNumber(window.rate) };
+        checkThresholds(name, query, monitorThresholds);
         return new Monitor(this, `${key}-burn-${window.key}`, {
-          name: `[${window.severity}] ${environment}: ${key} SLO burn rate (${window.long})`,
+          name,
           type: "slo alert",
-          query: `burn_rate("${objective.id}").over("${SLO_TIMEFRAME}").long_window("${window.long}").short_window("${window.short}") > ${formatNumber(window.rate)}`,
-          monitorThresholds: { critical: formatNumber(window.rate) },
+          query,
+          monitorThresholds,
           message: settings.message,
           priority: settings.priority,
           renotifyInterval: settings.renotifyInterval,

@@ -12,6 +12,8 @@ import { Construct } from "constructs";
 
 /** PagerDuty's vendor id of the Datadog integration (asserted by the provider's own tests). */
 export const DATADOG_VENDOR_ID = "PAM4FGS";
+/** PagerDuty's vendor id of Amazon CloudWatch (asserted by the provider's vendor data-source test). */
+export const CLOUDWATCH_VENDOR_ID = "PZQ6AUS";
 const WEEK_SECONDS = 7 * 24 * 3600;
 
 export interface OnCallPerson {
@@ -71,6 +73,17 @@ export interface OnCallProps {
   readonly manageDirectory?: boolean;
   /** Posts incidents of every tier's service to a Slack channel. */
   readonly slack?: { readonly workspaceId: string; readonly channelId: string };
+  /**
+   * Tiers whose service also takes Amazon CloudWatch alarms from SNS (the AWS stacks' severity
+   * topics): each gets a CloudWatch integration whose events URL a topic subscribes to.
+   * @default none
+   */
+  readonly cloudWatchTiers?: readonly string[];
+  /**
+   * PagerDuty's events host: `events.eu.pagerduty.com` for an account in the EU service region.
+   * @default "events.pagerduty.com"
+   */
+  readonly eventsHost?: string;
 }
 
 /**
@@ -87,6 +100,8 @@ export class OnCall extends Construct {
   readonly datadogIntegrations: ReadonlyMap<string, ServiceIntegration>;
   readonly escalationPolicies: ReadonlyMap<string, EscalationPolicy>;
   readonly schedules: ReadonlyMap<string, { readonly primary: Schedule; readonly secondary: Schedule }>;
+  /** Per tier in `cloudWatchTiers`: the HTTPS endpoint an SNS topic subscribes to (holds the integration key). */
+  readonly cloudWatchEndpoints: ReadonlyMap<string, string>;
 
   constructor(scope: Construct, id: string, props: OnCallProps) {
     super(scope, id);
@@ -136,6 +151,11 @@ export class OnCall extends Construct {
 
     const services = new Map<string, Service>();
     const integrations = new Map<string, ServiceIntegration>();
+    const cloudWatchTiers = new Set(props.cloudWatchTiers ?? []);
+    for (const tier of cloudWatchTiers) {
+      if (!(tier in props.tiers)) throw new Error(`CloudWatch tier "${tier}" is not a platform tier (${Object.keys(props.tiers).join(", ")})`);
+    }
+    const cloudWatchEndpoints = new Map<string, string>();
     for (const [tier, settings] of Object.entries(props.tiers)) {
       const policy = policies.get(settings.team);
       if (!policy) throw new Error(`tier "${tier}" names team "${settings.team}", which has no escalation policy`);
@@ -151,6 +171,10 @@ export class OnCall extends Construct {
       });
       services.set(tier, service);
       integrations.set(tier, new ServiceIntegration(this, `${tier}-datadog`, { name: "Datadog", service: service.id, vendor: DATADOG_VENDOR_ID }));
+      if (cloudWatchTiers.has(tier)) {
+        const cloudWatch = new ServiceIntegration(this, `${tier}-cloudwatch`, { name: "Amazon CloudWatch", service: service.id, vendor: CLOUDWATCH_VENDOR_ID });
+        cloudWatchEndpoints.set(tier, `https://${props.eventsHost ?? "events.pagerduty.com"}/integration/${cloudWatch.integrationKey}/enqueue`);
+      }
       if (props.slack) {
         new SlackConnection(this, `${tier}-slack`, {
           sourceId: service.id,
@@ -164,6 +188,7 @@ export class OnCall extends Construct {
     }
     this.services = services;
     this.datadogIntegrations = integrations;
+    this.cloudWatchEndpoints = cloudWatchEndpoints;
   }
 
   /** Users by email: created here, or looked up where another environment owns them. */
