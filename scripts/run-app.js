@@ -141,4 +141,4 @@ if (require.main === module) {
   require(path.join(OUT_DIR, "main.js")).synthesizeApp();
 }
 
-module.exports = { buildIfStale, fingerprint, sourceFiles };
+module.exports = { buildIfStale, fingerprint, installTypeScriptHook, sourceFiles, OUT_DIR };
