@@ -31,6 +31,8 @@ export interface JourneySyntheticsProps {
 /** Global variables a journey body may use: the synthetic user's credentials. */
 export const SYNTHETICS_USER_VARIABLE = "LMA_SYNTHETICS_USER";
 export const SYNTHETICS_PASSWORD_VARIABLE = "LMA_SYNTHETICS_PASSWORD";
+/** The sensitive Terraform variables feeding them, set at apply time as `TF_VAR_<name>`. */
+export const SYNTHETICS_CREDENTIAL_INPUTS = ["synthetics_user", "synthetics_password"] as const;
 
 /**
  * API tests of the critical journeys from several locations. A test alerts only when at least
@@ -44,11 +46,14 @@ export class JourneySynthetics extends Construct {
   constructor(scope: Construct, id: string, props: JourneySyntheticsProps) {
     super(scope, id);
     if (props.locations.length < 2) throw new Error("synthetic journeys need at least two locations");
+    const [userInput, passwordInput] = SYNTHETICS_CREDENTIAL_INPUTS;
     const credentials = [
-      { name: SYNTHETICS_USER_VARIABLE, variable: "synthetics_user", description: "the synthetic user's login" },
-      { name: SYNTHETICS_PASSWORD_VARIABLE, variable: "synthetics_password", description: "the synthetic user's password" },
+      { name: SYNTHETICS_USER_VARIABLE, variable: userInput, description: "the synthetic user's login" },
+      { name: SYNTHETICS_PASSWORD_VARIABLE, variable: passwordInput, description: "the synthetic user's password" },
     ].map(({ name, variable, description }) => {
       const input = new TerraformVariable(this, variable, { type: "string", sensitive: true, nullable: false, description: `Datadog synthetics: ${description}` });
+      // The name people set (TF_VAR_<name>), not one derived from the construct path.
+      input.overrideLogicalId(variable);
       return new SyntheticsGlobalVariable(this, `variable-${variable}`, {
         name: `${name}_${props.environment.toUpperCase()}`,
         description: `${description} (${props.environment})`,
