@@ -1,4 +1,4 @@
-import { type AwsRegion, type EnvironmentName, KNOWN_REGIONS } from "../environments/types";
+import { regionShortName } from "./regions";
 
 /**
  * The one naming convention: `lma-<environment>-<component>`. Names that must be unique across
@@ -9,14 +9,15 @@ export class Naming {
   static readonly PROJECT = "lma";
 
   constructor(
-    readonly environment: EnvironmentName,
-    readonly region: AwsRegion,
+    /** The environment's name (environments/schema.ts `ENVIRONMENT_NAMES`). */
+    readonly environment: string,
+    readonly region: string,
     readonly accountId: string,
   ) {}
 
   /** `us-east-1` → `use1`. */
   get regionShortName(): string {
-    return KNOWN_REGIONS[this.region].shortName;
+    return regionShortName(this.region);
   }
 
   /** `lma-<environment>`: the prefix every resource of the environment shares. */
@@ -45,7 +46,7 @@ export class Naming {
   }
 
   /** The same naming, for another region of the environment (e.g. the DR replica's destination). */
-  inRegion(region: AwsRegion): Naming {
+  inRegion(region: string): Naming {
     return new Naming(this.environment, region, this.accountId);
   }
 

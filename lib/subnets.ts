@@ -1,5 +1,18 @@
-import type { RegionConfig, SubnetPlan } from "../environments/types";
 import { cidrSubnet } from "./cidr";
+
+/** One CIDR per AZ for each subnet tier (environments/schema.ts documents the tiers). */
+export interface SubnetPlan {
+  readonly public: readonly string[];
+  readonly app: readonly string[];
+  readonly data: readonly string[];
+}
+
+/** What a subnet plan is derived from: a region's VPC, its AZs and, optionally, explicit subnets. */
+export interface SubnetPlanSource {
+  readonly vpcCidr: string;
+  readonly availabilityZones: readonly string[];
+  readonly subnets?: SubnetPlan;
+}
 
 /**
  * The default subnet plan of a VPC (up to four AZs; a /16 gives):
@@ -17,6 +30,6 @@ export function defaultSubnetPlan(vpcCidr: string, azCount: number): SubnetPlan 
   };
 }
 
-export function subnetPlanOf(region: RegionConfig): SubnetPlan {
+export function subnetPlanOf(region: SubnetPlanSource): SubnetPlan {
   return region.subnets ?? defaultSubnetPlan(region.vpcCidr, region.availabilityZones.length);
 }
