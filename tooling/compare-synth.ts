@@ -47,10 +47,27 @@ export function blocksOf(json: SynthesizedStack, metadata = false): Map<string, 
   return blocks;
 }
 
-/** Leaf values by attribute path (`rule[0].status`), so a change is reported where it is. */
+/** A string holding a JSON document (IAM policies, container definitions), parsed; else undefined. */
+function embeddedJson(value: string): unknown {
+  if (!/^\s*[[{]/.test(value)) return undefined;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Leaf values by attribute path (`rule[0].status`), so a change is reported where it is. A JSON
+ * document inside a string is followed too (`policy:Statement[1].Action`).
+ */
 function leaves(value: unknown, prefix = "", into = new Map<string, string>()): Map<string, string> {
+  const document = typeof value === "string" ? embeddedJson(value) : undefined;
+  if (document !== undefined) return leaves(document, `${prefix}:`, into);
   if (value !== null && typeof value === "object" && Object.keys(value).length > 0) {
-    for (const [key, item] of Object.entries(value)) leaves(item, Array.isArray(value) ? `${prefix}[${key}]` : prefix ? `${prefix}.${key}` : key, into);
+    for (const [key, item] of Object.entries(value)) {
+      leaves(item, Array.isArray(value) ? `${prefix}[${key}]` : prefix && !prefix.endsWith(":") ? `${prefix}.${key}` : `${prefix}${key}`, into);
+    }
   } else {
     into.set(prefix, JSON.stringify(value));
   }

@@ -69,3 +69,13 @@ it("ignores cdktf's construct-path metadata unless asked", () => {
 it("finds no difference between a synthesis and itself", () => {
   expect(formatComparison(compareOutputs(process.env.LMA_SYNTH_OUT!, process.env.LMA_SYNTH_OUT!))).toBe("no differences");
 });
+
+it("follows a JSON document inside a string, such as an IAM policy", () => {
+  const policy = (action: string) => JSON.stringify({ Statement: [{ Sid: "Read", Action: action }] });
+  const old = outputWith({ stack: { resource: { aws_iam_policy: { read: { policy: policy("s3:GetObject") } } } } });
+  const now = outputWith({ stack: { resource: { aws_iam_policy: { read: { policy: policy("s3:*") } } } } });
+  expect(compareOutputs(old, now).stacks[0]!.changed).toEqual([
+    { address: "aws_iam_policy.read", attributes: [{ attribute: "policy:Statement[0].Action", before: '"s3:GetObject"', after: '"s3:*"' }] },
+  ]);
+  for (const dir of [old, now]) rmSync(dir, { recursive: true, force: true });
+});
