@@ -1,4 +1,4 @@
-import { observability, observabilityFor, type ObservabilityInput } from "../../environments/observability";
+import { awsAlertDestinations, observability, observabilityFor, type ObservabilityInput } from "../../environments/observability";
 import { DASHBOARD_KINDS, DEFAULT_RECOVERY_POINT_SECONDS, GOLDEN_SIGNALS, SEVERITIES, rruleDays } from "../../modules/datadog";
 import { minutesOfDay } from "../../lib/maintenance";
 import { CLOUDWATCH_VENDOR_ID, DATADOG_VENDOR_ID } from "../../modules/pagerduty";
@@ -179,6 +179,15 @@ describe.each(Object.keys(ENVIRONMENTS))("lma-%s-observability", (name) => {
         start: expect.stringMatching(new RegExp(`T${window.start}:00$`)),
       })).sort(byRule),
     );
+  });
+
+  it("gives the AWS stacks the Slack workspace, channels and mailbox Datadog notifies", () => {
+    const destinations = awsAlertDestinations(environment);
+    const channelNames = new Set(bodies(json, "datadog_integration_slack_channel").map((channel) => channel.channel_name.slice(1)));
+    expect(channelNames).toEqual(new Set(Object.values(config.environment.slack)));
+    expect(Object.keys(destinations.slackChannelIds).sort()).toEqual(Object.keys(config.environment.slack).sort());
+    expect(destinations.slackWorkspaceId).toBe(config.slackWorkspaceId);
+    expect(metricMonitors.some((monitor) => monitor.message.includes(`@${destinations.lowSeverityEmail}`))).toBe(true);
   });
 
   it("owns the organisation's PagerDuty users and Service Catalogue only in the production tier", () => {
