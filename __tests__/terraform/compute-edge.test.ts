@@ -11,10 +11,21 @@ import {
   type PlanJson,
   type PlannedResource,
 } from "../../tooling/terraform-harness";
+import { loadEnvironments } from "../../environments";
+import { readAppContext } from "../../lib/app-context";
 import { planSuite } from "./plan-suite";
 
-const PRODUCTION = "lma-production-us-east-1";
-const DEV = "lma-dev-us-east-1";
+const configured = (name: string) => loadEnvironments(readAppContext().context).find(({ config }) => config.name === name)!.config;
+const production = configured("production");
+const dev = configured("dev");
+const PRODUCTION = `lma-production-${production.regions[0]!.region}`;
+const DEV = `lma-dev-${dev.regions[0]!.region}`;
+/** Fargate sizes as the task definition states them: CPU units and MiB, as strings. */
+const productionServices = production.services.map((service) => ({
+  ...service,
+  cpuUnits: String(service.cpu * 1024),
+  memory: String(service.memoryMiB),
+}));
 const values = (resource: PlannedResource | undefined) => {
   if (!resource) throw new Error("resource not planned");
   return resource.values as Record<string, any>;
@@ -27,14 +38,7 @@ planSuite("compute and edge plans", [PRODUCTION, DEV], (planOf) => {
       expect(actionsSummary(planOf(PRODUCTION))).toEqual(expect.objectContaining({ delete: 0, replace: 0, update: 0 }));
     });
 
-    it.each([
-      ["loan", 3, "2048", "4096"],
-      ["document", 3, "2048", "4096"],
-      ["trade", 3, "4096", "8192"],
-      ["analytics", 2, "2048", "4096"],
-      ["auth", 2, "1024", "2048"],
-      ["notification", 2, "1024", "2048"],
-    ])("plans the %s service: %i tasks, %s CPU units, %s MiB, blue/green, min 2 / max 10", (name, tasks, cpu, memory) => {
+    it.each(productionServices)("plans the $name service: $desiredCount tasks, $cpuUnits CPU units, $memory MiB, blue/green", ({ name, desiredCount: tasks, cpuUnits: cpu, memory }) => {
       const plan = planOf(PRODUCTION);
       const service = named(plan, "aws_ecs_service", `lma-production-${name}`);
       expect(service).toMatchObject({
@@ -54,10 +58,12 @@ planSuite("compute and edge plans", [PRODUCTION, DEV], (planOf) => {
       ]);
     });
 
-    it("plans every scalable target at min 2 / max 10", () => {
+    it("plans a scalable target per service, at the catalogue's minimum and maximum", () => {
       const targets = findResources(planOf(PRODUCTION), "aws_appautoscaling_target").map(values);
-      expect(targets).toHaveLength(6);
-      for (const target of targets) expect(target).toMatchObject({ min_capacity: 2, max_capacity: 10, service_namespace: "ecs" });
+      // resource_id is service/<cluster>/<service>.
+      expect(targets.map((target) => [String(target.resource_id).split("/").pop(), target.min_capacity, target.max_capacity, target.service_namespace]).sort()).toEqual(
+        production.services.map((service) => [`lma-production-${service.name}`, service.autoscaling.min, service.autoscaling.max, "ecs"]).sort(),
+      );
     });
 
     it("plans the listeners: 80 redirects, 443 and 8443 terminate TLS 1.3", () => {
@@ -80,8 +86,8 @@ planSuite("compute and edge plans", [PRODUCTION, DEV], (planOf) => {
       });
     });
 
-    it("plans 12 path rules (HTTPS and test listener) for the six services", () => {
-      expect(findResources(planOf(PRODUCTION), "aws_lb_listener_rule")).toHaveLength(12);
+    it("plans a path rule per service on the HTTPS listener and on the test listener", () => {
+      expect(findResources(planOf(PRODUCTION), "aws_lb_listener_rule")).toHaveLength(2 * production.services.length);
     });
 
     it("plans CloudFront with TLSv1.2_2021, HTTP/3 and two origins, and the API's PRIMARY failover record", () => {
@@ -102,7 +108,7 @@ planSuite("compute and edge plans", [PRODUCTION, DEV], (planOf) => {
     it("plans immutable, scanned repositories and replication to eu-west-1", () => {
       const plan = planOf(PRODUCTION);
       const repositories = findResources(plan, "aws_ecr_repository").map(values);
-      expect(repositories).toHaveLength(6);
+      expect(repositories).toHaveLength(production.services.length);
       for (const repository of repositories) {
         expect(repository).toMatchObject({ image_tag_mutability: "IMMUTABLE", image_scanning_configuration: [{ scan_on_push: true }] });
       }
@@ -115,21 +121,21 @@ planSuite("compute and edge plans", [PRODUCTION, DEV], (planOf) => {
   describe(`${DEV} plan`, () => {
     it("plans rolling services with the circuit breaker and rollback", () => {
       const services = findResources(planOf(DEV), "aws_ecs_service").map(values);
-      expect(services).toHaveLength(6);
+      expect(services).toHaveLength(dev.services.length);
       for (const service of services) {
         expect(service).toMatchObject({
-          desired_count: 1,
+          desired_count: dev.services.find((candidate) => service.name === `lma-dev-${candidate.name}`)!.desiredCount,
           deployment_controller: [{ type: "ECS" }],
           deployment_circuit_breaker: [{ enable: true, rollback: true }],
         });
       }
     });
 
-    it("plans the off-hours schedule: to zero at 22:00 UTC on weekdays, back at 11:00", () => {
+    it("plans the configured off-hours schedule for every service: down to zero, then back up", () => {
       const actions = findResources(planOf(DEV), "aws_appautoscaling_scheduled_action").map(values);
-      expect(actions).toHaveLength(12);
-      expect(actions.filter((action) => action.schedule === "cron(0 22 ? * MON-FRI *)")).toEqual(
-        Array(6).fill(expect.objectContaining({ scalable_target_action: [{ min_capacity: "0", max_capacity: "0" }] })),
+      expect(actions).toHaveLength(2 * dev.services.length);
+      expect(actions.filter((action) => action.schedule === dev.offHours!.scaleDown)).toEqual(
+        Array(dev.services.length).fill(expect.objectContaining({ scalable_target_action: [{ min_capacity: "0", max_capacity: "0" }] })),
       );
     });
 
