@@ -1,6 +1,6 @@
 import { DatadogProvider } from "@cdktf/provider-datadog/lib/provider";
 import { PagerdutyProvider } from "@cdktf/provider-pagerduty/lib/provider";
-import { S3Backend, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import type { EnvironmentObservability } from "../environments/observability";
 import type { EnvironmentConfig } from "../environments/types";
@@ -22,7 +22,7 @@ import {
 } from "../modules/datadog";
 import type { Severity as TopicSeverity } from "../modules/monitoring/severity";
 import { OnCall } from "../modules/pagerduty";
-import { stateLocation } from "../modules/state-backend";
+import { declareBackend } from "./backend";
 
 /** The IAM role Datadog assumes in the environment's account; the AWS stack creates it by this name. */
 export function datadogIntegrationRoleName(environment: string): string {
@@ -67,19 +67,8 @@ export class ObservabilityStack extends TerraformStack {
     const naming = new Naming(environment.name, primaryRegion.region, environment.accountId);
     const settings = observability.environment;
 
-    const state = stateLocation(naming);
     const deployRoleArn = `arn:aws:iam::${environment.accountId}:role/${environment.deployRoleName}`;
-    new S3Backend(this, {
-      bucket: state.bucket,
-      key: `${id}/terraform.tfstate`,
-      region: state.region,
-      encrypt: true,
-      kmsKeyId: naming.arn("kms", state.kmsKeyAlias),
-      dynamodbTable: state.lockTable,
-      assumeRole: { roleArn: deployRoleArn, sessionName: `${id}-state` },
-    });
-    // S3-native locking, as in the AWS stacks (stacks/aws-stack.ts).
-    this.addOverride("terraform.backend.s3.use_lockfile", true);
+    declareBackend(this, { backend: environment.backend, naming, stateRoleArn: deployRoleArn });
     this.addOverride("terraform.required_version", ">= 1.10.0");
 
     new DatadogProvider(this, "datadog", { apiUrl: `https://api.${observability.datadog.site}` });

@@ -27,8 +27,13 @@ describe.each(Object.keys(ENVIRONMENTS))("lma-%s-observability", (name) => {
   const monitors = bodies(json, "datadog_monitor");
   const metricMonitors = monitors.filter((monitor) => monitor.type === "query alert");
 
-  it("has its own S3 backend in the environment's state bucket", () => {
-    const backend = (json.terraform as Body).backend.s3;
+  it("keeps its own state in the environment's configured backend", () => {
+    const terraform = json.terraform as Body;
+    if (environment.backend.type === "hcp") {
+      expect(terraform.cloud.workspaces.name).toBe(`lma-${name}-observability`);
+      return;
+    }
+    const backend = terraform.backend.s3;
     expect(backend.key).toBe(`lma-${name}-observability/terraform.tfstate`);
     expect(backend.bucket).toMatch(new RegExp(`^lma-${name}-tfstate-.*-${environment.accountId}$`));
     expect(backend.use_lockfile).toBe(true);
@@ -272,6 +277,13 @@ describe("environments/observability.ts validation", () => {
   };
   it("accepts the committed configuration for every environment", () => {
     for (const environment of Object.values(ENVIRONMENTS)) expect(() => observabilityFor(environment)).not.toThrow();
+  });
+  it("gives the organisation to the production tier, whatever the environment is called", () => {
+    for (const environment of Object.values(ENVIRONMENTS)) {
+      for (const tier of ["development", "staging", "production"] as const) {
+        expect([environment.name, tier, observabilityFor({ ...environment, tier }).ownsOrganisation]).toEqual([environment.name, tier, tier === "production"]);
+      }
+    }
   });
   it.each([
     ["an on-call email nobody has", (draft: any) => (draft.teams[0].manager = "ghost@lma.example.com"), "observability.teams[0].manager"],
