@@ -13,7 +13,7 @@ export const PRODUCTION_SERVICES: readonly ServiceConfig[] = [
   },
   {
     name: "document", cpu: 2, memoryMiB: 4096, desiredCount: 3,
-    autoscaling: { min: 2, max: 10, queueMessagesPerTask: 20 },
+    autoscaling: { min: 2, max: 10, queueMessagesPerTask: 20, queueScaleInMessagesPerTask: 5 },
     paths: ["/api/documents", "/api/documents/*"],
     secrets: ["esignature-api-key"], uses: ["database", "queue", "documents"],
   },
@@ -34,7 +34,7 @@ export const PRODUCTION_SERVICES: readonly ServiceConfig[] = [
   },
   {
     name: "notification", cpu: 1, memoryMiB: 2048, desiredCount: 2,
-    autoscaling: { min: 2, max: 10, queueMessagesPerTask: 30 },
+    autoscaling: { min: 2, max: 10, queueMessagesPerTask: 30, queueScaleInMessagesPerTask: 10 },
     paths: ["/api/notifications", "/api/notifications/*"],
     secrets: ["email-provider-api-key", "sms-provider-api-key"], uses: ["queue"],
   },

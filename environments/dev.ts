@@ -40,6 +40,8 @@ export const dev = defineEnvironment({
   },
   deletionProtection: false,
   logRetentionDays: 30,
+  // Developer builds are unsigned: Lambda deploys them and logs a code-signing warning.
+  security: { lambdaCodeSigning: "warn" },
   // Placeholder: Datadog shows the external id when the AWS integration is added for the account.
   datadog: { awsIntegrationExternalId: "00000000000000000000000000000001" },
 });

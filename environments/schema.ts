@@ -136,6 +136,11 @@ const autoscalingSchema = z.strictObject({
   max: integer(1),
   /** Step scaling on queue depth: scale out above this many visible messages per running task. */
   queueMessagesPerTask: integer(1).optional(),
+  /**
+   * Scale in below this many messages per running task (for `compute.scaling.queue.scaleInMinutes`);
+   * required with `queueMessagesPerTask` and below it, so a scale-out does not immediately undo itself.
+   */
+  queueScaleInMessagesPerTask: integer(0).optional(),
 });
 
 const serviceSchema = z
@@ -179,7 +184,14 @@ const serviceSchema = z
     } else if (service.memoryMiB < memory.min || service.memoryMiB > memory.max || service.memoryMiB % memory.step !== 0) {
       report(ctx, ["memoryMiB"], `${service.memoryMiB} MiB is not valid for ${service.cpu} vCPU (${memory.min}–${memory.max} in steps of ${memory.step})`);
     }
-    const { min, max } = service.autoscaling;
+    const { min, max, queueMessagesPerTask: queueOut, queueScaleInMessagesPerTask: queueIn } = service.autoscaling;
+    if (queueOut !== undefined && queueIn === undefined) {
+      report(ctx, ["autoscaling", "queueScaleInMessagesPerTask"], "required with queueMessagesPerTask (the scale-in threshold)");
+    } else if (queueOut === undefined && queueIn !== undefined) {
+      report(ctx, ["autoscaling", "queueScaleInMessagesPerTask"], "applies only with queueMessagesPerTask");
+    } else if (queueOut !== undefined && queueIn !== undefined && queueIn >= queueOut) {
+      report(ctx, ["autoscaling", "queueScaleInMessagesPerTask"], `must be below queueMessagesPerTask (${queueIn} ≥ ${queueOut})`);
+    }
     if (max < min) {
       report(ctx, ["autoscaling", "max"], `must be ≥ min (${max} < ${min})`);
     } else if (service.desiredCount < min || service.desiredCount > max) {
@@ -542,6 +554,41 @@ const deploymentSchema = z
     }
   });
 
+/** One scaling trigger: out above a threshold held for some minutes, in below a lower one held longer. */
+const scalingTriggerSchema = z
+  .strictObject({
+    scaleOutAbove: z.number().positive({ error: "must be positive" }),
+    scaleOutMinutes: integer(1, 60, " minutes"),
+    scaleInBelow: z.number().nonnegative({ error: "must be ≥ 0" }),
+    scaleInMinutes: integer(1, 60, " minutes"),
+  })
+  .superRefine((trigger, ctx) => {
+    if (trigger.scaleInBelow >= trigger.scaleOutAbove) {
+      report(ctx, ["scaleInBelow"], `must be below scaleOutAbove (${trigger.scaleInBelow} ≥ ${trigger.scaleOutAbove}), or scaling thrashes`);
+    }
+  });
+
+/**
+ * The platform's scaling table: CPU (percent of the task's vCPU) and ALB requests (per task per
+ * second) for every service; queue depth per running task for services with
+ * `autoscaling.queueMessagesPerTask` (their thresholds are per service, the durations here);
+ * cooldowns after each scaling activity, against thrashing.
+ */
+const scalingSchema = z.strictObject({
+  cpuPercent: scalingTriggerSchema,
+  requestsPerTaskPerSecond: scalingTriggerSchema,
+  queue: z.strictObject({ scaleOutMinutes: integer(1, 60, " minutes"), scaleInMinutes: integer(1, 60, " minutes") }),
+  cooldownSeconds: z.strictObject({ scaleOut: integer(0, 3600, " s"), scaleIn: integer(0, 3600, " s") }),
+});
+
+/** The platform's scaling table (modules/ecs/README.md, Autoscaling): the default of `compute.scaling`. */
+export const SCALING_TABLE: z.output<typeof scalingSchema> = {
+  cpuPercent: { scaleOutAbove: 70, scaleOutMinutes: 3, scaleInBelow: 30, scaleInMinutes: 10 },
+  requestsPerTaskPerSecond: { scaleOutAbove: 50, scaleOutMinutes: 3, scaleInBelow: 20, scaleInMinutes: 10 },
+  queue: { scaleOutMinutes: 3, scaleInMinutes: 5 },
+  cooldownSeconds: { scaleOut: 180, scaleIn: 600 },
+};
+
 /** Compute settings of the environment's ECS services (modules/ecs). */
 const computeSchema = z.strictObject({
   deployment: deploymentSchema,
@@ -552,12 +599,21 @@ const computeSchema = z.strictObject({
    */
   executeCommand: z.boolean().optional(),
   /**
-   * Days ECR keeps an image after its push. A release older than this must be rebuilt or
-   * re-pushed before its tasks are replaced, so keep it above the longest release cycle.
+   * Days ECR keeps an untagged image after its push. Release-tagged images never expire by age:
+   * `releaseImagesKept` keeps them by count (modules/ecs/README.md, ECR).
    * @default 90
    */
   imageRetentionDays: integer(1).optional(),
+  /**
+   * Release images each repository keeps, newest pushes first; every release an environment pins
+   * must be among them (the apply rule `ecr-lifecycle-keeps-release-pins` checks the pins).
+   * @default 30
+   */
+  releaseImagesKept: integer(1).optional(),
+  /** The scaling table every service scales by. @default SCALING_TABLE */
+  scaling: scalingSchema.optional(),
 });
+
 
 // ---------------------------------------------------------------------------------------------
 // The environment
@@ -639,8 +695,14 @@ const environmentShape = {
       wafRateLimitPer5Min: integer(10).default(2000),
       /** Shield Advanced protections; requires the account's subscription (`accountServices.shieldAdvanced`). */
       shieldAdvanced: z.boolean().default(false),
+      /**
+       * Lambda code signing: `enforce` refuses code not signed by the release pipeline's signing
+       * profile; `warn` deploys it and logs a warning (developer builds). Staging and production enforce.
+       * @default "enforce"
+       */
+      lambdaCodeSigning: z.enum(["enforce", "warn"]).default("enforce"),
     })
-    .default({ wafRateLimitPer5Min: 2000, shieldAdvanced: false }),
+    .default({ wafRateLimitPer5Min: 2000, shieldAdvanced: false, lambdaCodeSigning: "enforce" }),
   maintenance: maintenanceSchema.optional(),
   accountServices: accountServicesSchema.default({
     guardDuty: "create",
@@ -754,6 +816,9 @@ function checkTier(env: EnvironmentFields, ctx: Context): void {
   const deployment = env.compute.deployment;
   if (env.tier !== "development" && deployment.strategy !== "blue-green") {
     report(ctx, ["compute", "deployment", "strategy"], `${env.tier} deploys blue/green with automatic rollback`);
+  }
+  if (env.tier !== "development" && env.security.lambdaCodeSigning !== "enforce") {
+    report(ctx, ["security", "lambdaCodeSigning"], `${env.tier} runs only signed Lambda code: enforce`);
   }
   if (env.tier !== "production") return;
   const minimumHealthy = deployment.minimumHealthyPercent ?? 100;

@@ -1,3 +1,4 @@
+import { SCALING_TABLE } from "../environments/schema";
 import type { EnvironmentConfig, RegionConfig } from "../environments/types";
 import type { Naming } from "../lib/naming";
 import { subnetPlanOf } from "../lib/subnets";
@@ -110,6 +111,8 @@ export function computeProps(
   | "fargateSpot"
   | "executeCommand"
   | "imageRetentionDays"
+  | "releaseImagesKept"
+  | "scaling"
   | "offHours"
   | "deletionProtection"
   | "replicateImagesTo"
@@ -126,6 +129,8 @@ export function computeProps(
     fargateSpot: environment.fargateSpot,
     executeCommand: environment.compute.executeCommand,
     imageRetentionDays: environment.compute.imageRetentionDays,
+    releaseImagesKept: environment.compute.releaseImagesKept,
+    scaling: environment.compute.scaling ?? SCALING_TABLE,
     offHours: environment.offHours,
     deletionProtection: environment.deletionProtection,
     // ECR replication is registry-wide: only the primary declares it, towards the standby.

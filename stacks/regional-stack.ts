@@ -62,7 +62,7 @@ export class RegionalStack extends AwsStack {
     // ── 2. Network (modules/vpc).
     this.network = new Vpc(this, "network", {
       ...networkProps(region, naming),
-      flowLogs: { type: "cloudwatch", kmsKey: logsKey, retentionInDays: environment.logRetentionDays },
+      flowLogs: { type: "cloudwatch", kmsKey: logsKey, retentionInDays: environment.logRetentionDays, preventDestroy: environment.deletionProtection },
     });
 
     // ── 3. Security groups chain and WAF (modules/security). The web ACLs are in the

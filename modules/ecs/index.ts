@@ -7,6 +7,9 @@ export {
   amazonMqQueueDepth,
   type OffHoursSchedule,
   type QueueDepthMetric,
+  type ScalingTable,
+  type ScalingTrigger,
+  type ScalingTriggerResources,
   ServiceAutoscaling,
   type ServiceAutoscalingProps,
   sqsQueueDepth,
@@ -35,13 +38,14 @@ export {
   TEST_LISTENER_PORT,
   taskCounts,
 } from "./platform";
-export { ImageRepository, type ImageRepositoryProps, RegistryReplication, type RegistryReplicationProps } from "./repository";
+export { ImageRepository, type ImageRepositoryProps, RELEASE_TAG_PATTERN, RegistryReplication, type RegistryReplicationProps } from "./repository";
 export { ServiceTargets, type ServiceTargetsProps } from "./routing";
 export {
   DEFAULT_CONTAINER_USER,
   DEFAULT_XRAY_DAEMON_IMAGE,
   FargateService,
   type FargateServiceProps,
+  REFUSED_UNDER_CODE_DEPLOY,
   type ServiceDeployment,
   type ServiceSpec,
   XRAY_DAEMON_IMAGE_PATH,

@@ -6,7 +6,7 @@ import type { Naming } from "../../lib/naming";
 import { tagComponent } from "../../lib/tags";
 import type { KmsKey } from "../kms-key";
 import type { SecurityGroup } from "../security-group";
-import { type OffHoursSchedule, type QueueDepthMetric, ServiceAutoscaling } from "./autoscaling";
+import { type OffHoursSchedule, type QueueDepthMetric, type ScalingTable, ServiceAutoscaling } from "./autoscaling";
 import { EcsCluster } from "./cluster";
 import { BlueGreenDeployment, CodeDeployApplication, DeploymentAlarms, type TrafficShifting } from "./deployment";
 import { type AccessLogsDestination, ApiLoadBalancer } from "./load-balancer";
@@ -32,6 +32,8 @@ export interface PlatformService extends ServiceSpec {
     readonly max: number;
     /** Step scaling on queue depth: scale out above this many visible messages per running task. @default none */
     readonly queueMessagesPerTask?: number;
+    /** Scale in below this many messages per running task; required with `queueMessagesPerTask`. */
+    readonly queueScaleInMessagesPerTask?: number;
   };
   /** May run on Fargate Spot, where the platform allows it (`fargateSpot`). @default false */
   readonly spotEligible?: boolean;
@@ -70,6 +72,8 @@ export interface ServicePlatformProps {
   /** The services, in listener-priority order. */
   readonly services: readonly PlatformService[];
   readonly deployment: PlatformDeployment;
+  /** The scaling table: thresholds, durations and cooldowns of every service's scaling. */
+  readonly scaling: ScalingTable;
   /** Days container logs and ECS Exec session logs are kept. */
   readonly logRetentionDays: number;
   /** Settings every service gets besides its own (e.g. the environment's name). @default none */
@@ -84,8 +88,10 @@ export interface ServicePlatformProps {
   readonly fargateSpot?: boolean;
   /** ECS Exec into running containers, every session logged. @default false */
   readonly executeCommand?: boolean;
-  /** Days ECR keeps an image after its push. @default 90 */
+  /** Days ECR keeps an untagged image after its push. @default 90 */
   readonly imageRetentionDays?: number;
+  /** Release images ECR keeps per repository, newest first; pinned releases must be among them. @default 30 */
+  readonly releaseImagesKept?: number;
   /** Scale every service to zero outside working hours. @default always on */
   readonly offHours?: OffHoursSchedule;
   /** ALB deletion protection and `prevent_destroy` on the image repositories. @default true */
@@ -242,7 +248,8 @@ export class ServicePlatform extends Construct {
         naming,
         name: names.repository,
         kmsKey: props.keys.images,
-        retentionDays: props.imageRetentionDays,
+        untaggedRetentionDays: props.imageRetentionDays,
+        releaseImagesKept: props.releaseImagesKept,
         preventDestroy: deletionProtection,
       });
       const { desiredCount, minCapacity } = taskCounts(config, props.fixedTaskCount);
@@ -277,20 +284,25 @@ export class ServicePlatform extends Construct {
       });
       if (!blueGreen) service.rollBackOnAlarms(serviceAlarms.alarmNames);
 
-      const messagesPerTask = config.autoscaling.queueMessagesPerTask;
-      if (messagesPerTask !== undefined && !props.queueDepthMetric) {
+      const { queueMessagesPerTask: queueOut, queueScaleInMessagesPerTask: queueIn } = config.autoscaling;
+      if (queueOut !== undefined && !props.queueDepthMetric) {
         throw new Error(`service "${config.name}" scales on queue depth: give queueDepthMetric`);
       }
-      const queueMetric = messagesPerTask !== undefined ? props.queueDepthMetric?.(config) : undefined;
+      if ((queueOut === undefined) !== (queueIn === undefined)) {
+        throw new Error(`service "${config.name}": queue scaling needs both queueMessagesPerTask and queueScaleInMessagesPerTask`);
+      }
+      const queueMetric = queueOut !== undefined ? props.queueDepthMetric?.(config) : undefined;
       autoscaling[config.name] = new ServiceAutoscaling(scope, "autoscaling", {
         serviceName: names.service,
         clusterName: this.cluster.name,
         ecsServiceName: service.name,
         minCapacity,
         maxCapacity: config.autoscaling.max,
+        scaling: props.scaling,
         loadBalancerArnSuffix: this.loadBalancer.arnSuffix,
         targetGroupArnSuffixes: targetGroups.map((group) => group.arnSuffix),
-        queueDepth: queueMetric && messagesPerTask !== undefined ? { metric: queueMetric, messagesPerTask } : undefined,
+        queueDepth:
+          queueMetric && queueOut !== undefined && queueIn !== undefined ? { metric: queueMetric, scaleOutAbove: queueOut, scaleInBelow: queueIn } : undefined,
         offHours: props.offHours,
       });
 

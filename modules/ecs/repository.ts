@@ -5,6 +5,12 @@ import { Construct } from "constructs";
 import type { Naming } from "../../lib/naming";
 import type { KmsKey } from "../kms-key";
 
+/**
+ * ECR's tag wildcard for the platform's release tags (`YYYY.MM.DD-N`, written by the release
+ * pipeline and pinned in environments/releases.json).
+ */
+export const RELEASE_TAG_PATTERN = "20*.*.*-*";
+
 export interface ImageRepositoryProps {
   /** The environment's naming convention in this region. */
   readonly naming: Naming;
@@ -13,10 +19,18 @@ export interface ImageRepositoryProps {
   /** Encrypts the image layers at rest. */
   readonly kmsKey: KmsKey;
   /**
-   * Days an image is kept after its push (the platform's image retention, modules/ecs/README.md).
+   * Release images kept, newest pushes first (`compute.releaseImagesKept`): at least the number of
+   * releases any environment may still pin, since a pinned image must never expire.
+   * @default 30
+   */
+  readonly releaseImagesKept?: number;
+  /**
+   * Days an untagged image (pushed by digest, or left behind by a deleted tag) is kept after its push.
    * @default 90
    */
-  readonly retentionDays?: number;
+  readonly untaggedRetentionDays?: number;
+  /** @default RELEASE_TAG_PATTERN */
+  readonly releaseTagPattern?: string;
   /**
    * Terraform refuses to destroy the repository (and the images running services pull).
    * @default true
@@ -26,14 +40,18 @@ export interface ImageRepositoryProps {
 
 /**
  * An ECR repository for one service: immutable tags (a release tag always means the same image),
- * scan on push, KMS encryption, and a lifecycle that expires images 90 days after their push.
+ * scan on push, KMS encryption, and a lifecycle that never selects by age an image a release can
+ * pin: the newest `releaseImagesKept` release-tagged images are kept by count, untagged images
+ * expire `untaggedRetentionDays` after their push, and any other tag is never expired by a rule
+ * (no ECR selection can say "tagged but not a release" without also selecting releases).
  */
 export class ImageRepository extends Construct {
   readonly repository: EcrRepository;
 
   constructor(scope: Construct, id: string, props: ImageRepositoryProps) {
     super(scope, id);
-    const retentionDays = props.retentionDays ?? 90;
+    const releasesKept = props.releaseImagesKept ?? 30;
+    const untaggedDays = props.untaggedRetentionDays ?? 90;
     this.repository = new EcrRepository(this, "repository", {
       name: props.name,
       imageTagMutability: "IMMUTABLE",
@@ -48,8 +66,19 @@ export class ImageRepository extends Construct {
         rules: [
           {
             rulePriority: 1,
-            description: `Expire images ${retentionDays} days after their push`,
-            selection: { tagStatus: "any", countType: "sinceImagePushed", countUnit: "days", countNumber: retentionDays },
+            description: `Keep the newest ${releasesKept} release images`,
+            selection: {
+              tagStatus: "tagged",
+              tagPatternList: [props.releaseTagPattern ?? RELEASE_TAG_PATTERN],
+              countType: "imageCountMoreThan",
+              countNumber: releasesKept,
+            },
+            action: { type: "expire" },
+          },
+          {
+            rulePriority: 2,
+            description: `Expire untagged images ${untaggedDays} days after their push`,
+            selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: untaggedDays },
             action: { type: "expire" },
           },
         ],

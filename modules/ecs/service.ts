@@ -59,6 +59,22 @@ export interface ServiceSpec {
   readonly healthCheckPath?: string;
 }
 
+/**
+ * The service attributes ECS `UpdateService` refuses to change under the CODE_DEPLOY controller
+ * (Amazon ECS API Reference, UpdateService): Terraform ignores them, and a change to one of them
+ * reaches running tasks through a CodeDeploy deployment whose AppSpec carries it
+ * (scripts/redeploy.ts, docs/blue-green.md). `enable_execute_command` is applied by the script's
+ * own UpdateService call, which sends that flag alone.
+ */
+export const REFUSED_UNDER_CODE_DEPLOY = [
+  "task_definition",
+  "load_balancer",
+  "network_configuration",
+  "platform_version",
+  "capacity_provider_strategy",
+  "enable_execute_command",
+] as const;
+
 /** Non-root user and group the application container runs as. */
 export const DEFAULT_CONTAINER_USER = "10001:10001";
 
@@ -147,9 +163,9 @@ const EXEC_AGENT_VOLUMES = { "exec-agent-state": "/var/lib/amazon", "exec-agent-
  * subnets without public IPs, its target groups and listener rules, and its task role's runtime
  * permissions (X-Ray, and ECS Exec when enabled).
  *
- * Terraform ignores `desired_count` (autoscaling owns it) and, under CodeDeploy, `task_definition`
- * and `load_balancer` (CodeDeploy owns them: a new release registers a task-definition revision
- * here and the pipeline starts a CodeDeploy deployment of it).
+ * Terraform ignores `desired_count` (autoscaling owns it) and, under CodeDeploy, every attribute
+ * `UpdateService` refuses there (`REFUSED_UNDER_CODE_DEPLOY`): a new release registers a
+ * task-definition revision here and scripts/redeploy.ts starts the CodeDeploy deployment of it.
  */
 export class FargateService extends Construct {
   readonly service: EcsService;
@@ -306,7 +322,7 @@ export class FargateService extends Construct {
       propagateTags: "SERVICE",
       waitForSteadyState: false,
       lifecycle: {
-        ignoreChanges: this.blueGreen ? ["desired_count", "task_definition", "load_balancer"] : ["desired_count"],
+        ignoreChanges: this.blueGreen ? ["desired_count", ...REFUSED_UNDER_CODE_DEPLOY] : ["desired_count"],
       },
       // ECS refuses a target group that no listener uses yet, and Spot needs the cluster's providers.
       dependsOn: [...this.targets.rules, props.cluster.capacityProviders],

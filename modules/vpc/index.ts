@@ -41,7 +41,13 @@ export type NatMode = "single" | "per-az";
 
 /** Where flow logs go: an encrypted, expiring log group (default) or an S3 bucket. */
 export type FlowLogDestination =
-  | { readonly type: "cloudwatch"; readonly kmsKey: KmsKey; readonly retentionInDays: number }
+  | {
+      readonly type: "cloudwatch";
+      readonly kmsKey: KmsKey;
+      readonly retentionInDays: number;
+      /** Terraform refuses to destroy the log group (flow logs are audit data). @default false */
+      readonly preventDestroy?: boolean;
+    }
   | { readonly type: "s3"; readonly bucketArn: string };
 
 export interface VpcProps {
@@ -322,6 +328,7 @@ export class Vpc extends Construct {
       kmsKey: destination.kmsKey,
       retentionInDays: destination.retentionInDays,
     });
+    if (destination.preventDestroy) logGroup.resource.lifecycle = { preventDestroy: true };
     const role = new IamRole(this, "flow-log-role", {
       name: naming.globalName("vpc-flow-logs"),
       description: "VPC flow logs delivery to its own log group",

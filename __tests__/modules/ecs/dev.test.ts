@@ -39,12 +39,12 @@ describe("dev deployments", () => {
     expect(listOf(json, "aws_lb_listener_rule").every((rule) => rule.lifecycle === undefined)).toBe(true);
   });
 
-  it("track requests per task with the predefined ALB metric of the one target group", () => {
-    const requests = one(json, "aws_appautoscaling_policy", "name", "lma-dev-trade-requests-per-task");
-    expect((requests.target_tracking_scaling_policy_configuration as any).predefined_metric_specification).toEqual({
-      predefined_metric_type: "ALBRequestCountPerTarget",
-      resource_label: expect.stringMatching(/^\$\{aws_lb\.[^.]+\.arn_suffix\}\/\$\{aws_lb_target_group\.[^.]+\.arn_suffix\}$/),
-    });
+  it("scale on the requests of the one target group, per task per second", () => {
+    const high = one(json, "aws_cloudwatch_metric_alarm", "alarm_name", "lma-dev-trade-requests-high");
+    expect((high.metric_query as any[]).map((query) => query.metric?.metric_name ?? query.expression)).toEqual([
+      "RequestCountPerTarget",
+      "(FILL(tg0, 0)) / 60",
+    ]);
   });
 });
 

@@ -15,7 +15,7 @@ const LEDGER: ServiceConfig = {
   cpu: 1,
   memoryMiB: 2048,
   desiredCount: 2,
-  autoscaling: { min: 2, max: 6, queueMessagesPerTask: 40 },
+  autoscaling: { min: 2, max: 6, queueMessagesPerTask: 40, queueScaleInMessagesPerTask: 8 },
   paths: ["/api/ledger", "/api/ledger/*"],
   // A declared application secret (a new one would also be declared where the application secrets are).
   secrets: ["market-data-api-key"],
@@ -69,8 +69,11 @@ describe("the added ledger service", () => {
         .map((policy) => String(policy.name))
         .filter((name) => name.startsWith("lma-production-ledger-"))
         .sort(),
-    ).toEqual(["lma-production-ledger-cpu-70", "lma-production-ledger-queue-depth", "lma-production-ledger-requests-per-task"]);
-    expect(one(json, "aws_cloudwatch_metric_alarm", "alarm_name", "lma-production-ledger-queue-depth-per-task").threshold).toBe(40);
+    ).toEqual(
+      ["cpu", "queue-depth", "requests"].flatMap((trigger) => [`lma-production-ledger-${trigger}-scale-in`, `lma-production-ledger-${trigger}-scale-out`]),
+    );
+    expect(one(json, "aws_cloudwatch_metric_alarm", "alarm_name", "lma-production-ledger-queue-depth-high").threshold).toBe(40);
+    expect(one(json, "aws_cloudwatch_metric_alarm", "alarm_name", "lma-production-ledger-queue-depth-low").threshold).toBe(8);
     expect(listOf(json, "aws_appautoscaling_target").filter((target) => target.max_capacity === 6)).toHaveLength(1);
   });
 

@@ -3,6 +3,8 @@
  * through CodeDeploy, the ALB, autoscaling, ECR and its replication.
  */
 import { production } from "../../../environments/production";
+import { SCALING_TABLE } from "../../../environments/schema";
+import { REFUSED_UNDER_CODE_DEPLOY, RELEASE_TAG_PATTERN } from "../../../modules/ecs";
 import { listOf, policyOf, synthRegional } from "../../support/synth";
 import { all, containersOf, logicalName, one, referenced, rulesRouting } from "./find";
 
@@ -44,7 +46,8 @@ describe("production's catalogue services", () => {
     it("deploys blue/green through its own CodeDeploy deployment group, with rollback on failure and alarms", () => {
       expect(service.deployment_controller).toEqual({ type: "CODE_DEPLOY" });
       expect(service.deployment_minimum_healthy_percent).toBe(100);
-      expect(service.lifecycle).toEqual({ ignore_changes: ["desired_count", "task_definition", "load_balancer"] });
+      // Every attribute UpdateService refuses under CODE_DEPLOY is ignored (and reaches tasks through CodeDeploy).
+      expect(service.lifecycle).toEqual({ ignore_changes: ["desired_count", ...REFUSED_UNDER_CODE_DEPLOY] });
       const group = one(json, "aws_codedeploy_deployment_group", "deployment_group_name", `lma-production-${name}`);
       expect(group).toMatchObject({
         deployment_style: { deployment_option: "WITH_TRAFFIC_CONTROL", deployment_type: "BLUE_GREEN" },
@@ -160,60 +163,76 @@ describe("data stores", () => {
 });
 
 describe("autoscaling", () => {
-  const policies = listOf(json, "aws_appautoscaling_policy");
+  const scaling = production.compute.scaling ?? SCALING_TABLE;
+  const alarm = (name: string) => one(json, "aws_cloudwatch_metric_alarm", "alarm_name", name);
+  const policyOfAlarm = (found: Record<string, unknown>) => referenced(json, (found.alarm_actions as string[])[0]!);
 
-  it("tracks 70% CPU on every service, scaling out after 3 minutes and in after 10", () => {
-    const cpu = policies.filter((policy) => String(policy.name).endsWith("-cpu-70"));
-    expect(cpu).toHaveLength(production.services.length);
-    for (const policy of cpu) {
-      expect(policy.target_tracking_scaling_policy_configuration).toEqual({
-        predefined_metric_specification: { predefined_metric_type: "ECSServiceAverageCPUUtilization" },
-        target_value: 70,
-        scale_out_cooldown: 180,
-        scale_in_cooldown: 600,
-      });
+  /** Out above the threshold for its minutes, in below the lower one for its minutes, each through its own step policy. */
+  function expectTrigger(service: string, trigger: string, table: { scaleOutAbove: number; scaleOutMinutes: number; scaleInBelow: number; scaleInMinutes: number }) {
+    const high = alarm(`lma-production-${service}-${trigger}-high`);
+    expect(high).toMatchObject({
+      comparison_operator: "GreaterThanThreshold",
+      threshold: table.scaleOutAbove,
+      evaluation_periods: table.scaleOutMinutes,
+      datapoints_to_alarm: table.scaleOutMinutes,
+    });
+    const low = alarm(`lma-production-${service}-${trigger}-low`);
+    expect(low).toMatchObject({
+      comparison_operator: "LessThanThreshold",
+      threshold: table.scaleInBelow,
+      evaluation_periods: table.scaleInMinutes,
+      datapoints_to_alarm: table.scaleInMinutes,
+    });
+    for (const found of [high, low]) {
+      for (const query of found.metric_query as { metric?: { period: number } }[]) if (query.metric) expect(query.metric.period).toBe(60);
     }
+    const out = policyOfAlarm(high).step_scaling_policy_configuration as any;
+    expect(out.cooldown).toBe(scaling.cooldownSeconds.scaleOut);
+    expect(Math.min(...out.step_adjustment.map((step: { scaling_adjustment: number }) => step.scaling_adjustment))).toBeGreaterThan(0);
+    const scaleIn = policyOfAlarm(low).step_scaling_policy_configuration as any;
+    expect(scaleIn.cooldown).toBe(scaling.cooldownSeconds.scaleIn);
+    expect(scaleIn.step_adjustment).toEqual([{ metric_interval_upper_bound: "0", scaling_adjustment: -1 }]);
+    return { high, low };
+  }
+
+  it.each(production.services.map((service) => service.name))("scales %s on CPU as the scaling table reads", (name) => {
+    const { high } = expectTrigger(name, "cpu", scaling.cpuPercent);
+    expect((high.metric_query as any[])[0].metric).toMatchObject({ namespace: "AWS/ECS", metric_name: "CPUUtilization", stat: "Average" });
   });
 
-  it("tracks 50 requests per second per task (3000 a minute) summed over both blue/green target groups", () => {
-    const requests = policies.filter((policy) => String(policy.name).endsWith("-requests-per-task"));
-    expect(requests).toHaveLength(production.services.length);
-    for (const policy of requests) {
-      const config = policy.target_tracking_scaling_policy_configuration as any;
-      expect(config.target_value).toBe(3000);
-      const metrics = config.customized_metric_specification.metrics;
-      expect(metrics.map((metric: any) => metric.metric_stat?.metric.metric_name ?? metric.expression)).toEqual([
-        "RequestCountPerTarget",
-        "RequestCountPerTarget",
-        "FILL(tg0, 0) + FILL(tg1, 0)",
-      ]);
-      expect(metrics[0].metric_stat.stat).toBe("Sum");
-    }
+  it.each(production.services.map((service) => service.name))("scales %s on requests per task per second over both blue/green target groups", (name) => {
+    const { high } = expectTrigger(name, "requests", scaling.requestsPerTaskPerSecond);
+    const queries = high.metric_query as any[];
+    expect(queries.map((query) => query.metric?.metric_name ?? query.expression)).toEqual([
+      "RequestCountPerTarget",
+      "RequestCountPerTarget",
+      "(FILL(tg0, 0) + FILL(tg1, 0)) / 60",
+    ]);
+    expect(queries[0].metric.stat).toBe("Sum");
   });
 
-  it.each([
-    ["document", 20],
-    ["notification", 30],
-  ])("steps %s out on its RabbitMQ queue depth above %i messages per task", (name, threshold) => {
-    const alarm = one(json, "aws_cloudwatch_metric_alarm", "alarm_name", `lma-production-${name}-queue-depth-per-task`);
-    expect(alarm).toMatchObject({ threshold, comparison_operator: "GreaterThanThreshold", evaluation_periods: 3 });
-    const [messages] = alarm.metric_query as any[];
+  const queueScaled = production.services.filter((service) => service.autoscaling.queueMessagesPerTask !== undefined);
+  it.each(queueScaled.map((service) => [service.name, service.autoscaling] as const))("scales %s on its RabbitMQ queue depth per task", (name, autoscaling) => {
+    const { high } = expectTrigger(name, "queue-depth", {
+      scaleOutAbove: autoscaling.queueMessagesPerTask!,
+      scaleInBelow: autoscaling.queueScaleInMessagesPerTask!,
+      ...scaling.queue,
+    });
+    const [messages] = high.metric_query as any[];
     expect(messages.metric).toMatchObject({
       namespace: "AWS/AmazonMQ",
       metric_name: "MessageCount",
       dimensions: { VirtualHost: "/", Queue: name },
     });
     expect(referenced(json, messages.metric.dimensions.Broker).broker_name).toBe("lma-production-rabbitmq");
-    const policy = referenced(json, (alarm.alarm_actions as string[])[0]);
-    expect(policy).toMatchObject({ name: `lma-production-${name}-queue-depth`, policy_type: "StepScaling" });
-    expect((policy.step_scaling_policy_configuration as any).cooldown).toBe(180);
   });
 
-  it("gives only document and notification queue-depth scaling, and production no off-hours schedule", () => {
-    expect(policies.filter((policy) => policy.policy_type === "StepScaling").map((policy) => policy.name).sort()).toEqual([
-      "lma-production-document-queue-depth",
-      "lma-production-notification-queue-depth",
-    ]);
+  it("has no target tracking, queue scaling only where the catalogue asks for it, and no off-hours schedule", () => {
+    const policies = listOf(json, "aws_appautoscaling_policy");
+    expect(policies.every((policy) => policy.policy_type === "StepScaling")).toBe(true);
+    expect(policies.filter((policy) => String(policy.name).includes("-queue-depth-")).map((policy) => policy.name).sort()).toEqual(
+      queueScaled.flatMap((service) => [`lma-production-${service.name}-queue-depth-scale-in`, `lma-production-${service.name}-queue-depth-scale-out`]).sort(),
+    );
     expect(listOf(json, "aws_appautoscaling_scheduled_action")).toEqual([]);
   });
 });
@@ -316,7 +335,7 @@ describe("the load balancer", () => {
 });
 
 describe("ECR", () => {
-  it("has one immutable, scanned, KMS-encrypted repository per service, expiring images after 90 days", () => {
+  it("has one immutable, scanned, KMS-encrypted repository per service that never expires a pinned release", () => {
     const repositories = listOf(json, "aws_ecr_repository");
     expect(repositories.map((repository) => repository.name).sort()).toEqual(CATALOGUE.map(([name]) => `lma-production/${name}`).sort());
     for (const repository of repositories) {
@@ -324,15 +343,15 @@ describe("ECR", () => {
         image_tag_mutability: "IMMUTABLE",
         image_scanning_configuration: { scan_on_push: true },
         encryption_configuration: [{ encryption_type: "KMS", kms_key: expect.stringMatching(/^\$\{aws_kms_key\./) }],
+        lifecycle: { prevent_destroy: true },
       });
     }
     for (const lifecycle of listOf(json, "aws_ecr_lifecycle_policy")) {
-      expect(JSON.parse(String(lifecycle.policy)).rules).toEqual([
-        expect.objectContaining({
-          selection: { tagStatus: "any", countType: "sinceImagePushed", countUnit: "days", countNumber: 90 },
-          action: { type: "expire" },
-        }),
-      ]);
+      const [releases, untagged] = JSON.parse(String(lifecycle.policy)).rules;
+      // Releases by count only, and the pinned release is one of them; only untagged images expire by age.
+      expect(releases.selection).toMatchObject({ tagStatus: "tagged", tagPatternList: [RELEASE_TAG_PATTERN], countType: "imageCountMoreThan" });
+      expect(production.release.version).toMatch(new RegExp(`^${RELEASE_TAG_PATTERN.replace(/[.]/g, "\\.").replace(/\*/g, ".*")}$`));
+      expect(untagged.selection).toMatchObject({ tagStatus: "untagged", countType: "sinceImagePushed", countNumber: production.compute.imageRetentionDays });
     }
   });
 
