@@ -141,12 +141,13 @@ export function computeProps(
 export function functionsProps(
   environment: EnvironmentConfig,
   naming: Naming,
-): Pick<PlatformFunctionsProps, "naming" | "functions" | "versions" | "logRetentionDays" | "emailIdentityArn"> {
+): Pick<PlatformFunctionsProps, "naming" | "functions" | "versions" | "logRetentionDays" | "emailIdentityArn" | "codeSigning"> {
   return {
     naming,
     functions: environment.functions,
     versions: environment.release.functions,
     logRetentionDays: environment.logRetentionDays,
     emailIdentityArn: naming.arn("ses", `identity/${environment.dns.zoneName}`),
+    codeSigning: environment.security.lambdaCodeSigning,
   };
 }

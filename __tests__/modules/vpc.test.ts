@@ -2,6 +2,8 @@ import { Testing } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Naming } from "../../lib/naming";
 import { KmsKey } from "../../modules/kms-key";
+import { subnetPlanOf } from "../../lib/subnets";
+import { PORTS } from "../../modules/security/security-groups";
 import { Vpc, type VpcProps } from "../../modules/vpc";
 import { ENVIRONMENTS, listOf, policyOf, resourcesOf, type SynthesizedStack, synthRegional } from "../support/synth";
 
@@ -110,12 +112,28 @@ describe("a production network in detail", () => {
     }
   });
 
-  it("has a network ACL per tier, the data tier talking only to the VPC", () => {
+  it("has a network ACL per tier, the data tier admitting only the app subnets on the stores' ports and the data subnets", () => {
     expect(listOf(json, "aws_network_acl")).toHaveLength(3);
-    const rules = Object.entries(resourcesOf(json, "aws_network_acl_rule"));
-    const dataRules = rules.filter(([name]) => name.includes("nacl-data"));
-    expect(dataRules.length).toBe(2);
-    for (const [, rule] of dataRules) expect(rule.cidr_block).toBe("10.0.0.0/16");
+    const plan = subnetPlanOf(ENVIRONMENTS.production.regions[0]!);
+    const dataRules = Object.entries(resourcesOf(json, "aws_network_acl_rule"))
+      .filter(([name]) => name.includes("nacl-data"))
+      .map(([, rule]) => rule);
+    const storePorts = [PORTS.postgres, PORTS.redis, PORTS.opensearch, PORTS.amqps];
+    for (const rule of dataRules) {
+      expect(rule.protocol).toBe("6");
+      expect([...plan.app, ...plan.data]).toContain(rule.cidr_block);
+      expect(rule.rule_action).toBe("allow");
+    }
+    const fromApp = dataRules.filter((rule) => !rule.egress && plan.app.includes(String(rule.cidr_block)));
+    expect(new Set(fromApp.map((rule) => rule.from_port))).toEqual(new Set(storePorts));
+    for (const rule of fromApp) expect(rule.to_port).toBe(rule.from_port);
+    // AWS's default quota: 20 rules per network ACL and direction.
+    for (const egress of [true, false]) expect(dataRules.filter((rule) => rule.egress === egress).length).toBeLessThanOrEqual(20);
+  });
+
+  it("keeps the flow-log group from being destroyed where the environment protects deletion", () => {
+    const group = listOf(json, "aws_cloudwatch_log_group").find((g) => g.name === "/lma/production/vpc/flow-logs");
+    expect(group?.lifecycle).toEqual({ prevent_destroy: ENVIRONMENTS.production.deletionProtection });
   });
 
   it("has database and cache subnet groups over the data subnets", () => {

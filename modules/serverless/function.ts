@@ -44,6 +44,8 @@ export interface PlatformFunctionProps {
   readonly securityGroup: SecurityGroup;
   /** Encrypts environment variables and the failure queue. */
   readonly dataKey: KmsKey;
+  /** The code-signing configuration Lambda checks the package's signature against. @default none */
+  readonly codeSigningConfigArn?: string;
   readonly logsKey: KmsKey;
   readonly logRetentionDays: number;
   /** What the function's own code may do, beyond logs, tracing, VPC networking and its failure queue. @default none */
@@ -163,6 +165,7 @@ export class PlatformFunction extends Construct implements IGrantee {
       tracingConfig: { mode: "Active" },
       vpcConfig: { subnetIds: [...props.subnetIds], securityGroupIds: [props.securityGroup.id] },
       kmsKeyArn: props.dataKey.arn,
+      codeSigningConfigArn: props.codeSigningConfigArn,
       environment: props.environment ? { variables: { ...props.environment } } : undefined,
       loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
       // The role's policy must exist first, or the first invocations fail on missing permissions.

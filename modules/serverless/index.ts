@@ -1,9 +1,11 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { LambdaCodeSigningConfig } from "@cdktf/provider-aws/lib/lambda-code-signing-config";
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
+import { SignerSigningProfile } from "@cdktf/provider-aws/lib/signer-signing-profile";
 import { Construct } from "constructs";
 import { Grant, type IGrantee } from "../../lib/grants";
 import { type PolicyStatement, policyDocument, serviceTrustPolicy } from "../../lib/iam";
@@ -51,7 +53,17 @@ export interface PlatformFunctionsProps {
   readonly documents: SecureBucket;
   /** SES identity the email notifier sends from, e.g. `arn:aws:ses:<region>:<account>:identity/<domain>`. */
   readonly emailIdentityArn: string;
+  /**
+   * Code signing (the environment's `security.lambdaCodeSigning`): `enforce` refuses a deployment
+   * whose package the release pipeline did not sign with this module's signing profile; `warn`
+   * deploys it and records a warning.
+   * @default "enforce"
+   */
+  readonly codeSigning?: "enforce" | "warn";
 }
+
+/** AWS Signer's platform for Lambda deployment packages. */
+const LAMBDA_SIGNING_PLATFORM = "AWSLambda-SHA384-ECDSA";
 
 /**
  * The platform's three Lambda workloads (modules/serverless/README.md), scaled to zero between events:
@@ -73,13 +85,30 @@ export class PlatformFunctions extends Construct {
   /** Producers (the notification service) send email requests here. */
   readonly emailQueue: EncryptedQueue;
   readonly schedules: readonly SchedulerSchedule[];
+  /** The profile the release pipeline signs every function package with. */
+  readonly signingProfile: SignerSigningProfile;
+  readonly codeSigningConfig: LambdaCodeSigningConfig;
 
   constructor(scope: Construct, id: string, props: PlatformFunctionsProps) {
     super(scope, id);
     tagComponent(this, "functions");
     const { naming } = props;
     const artifactBucket = props.artifactBucket ?? naming.bucketName("artifacts");
+    this.signingProfile = new SignerSigningProfile(this, "signing-profile", {
+      // Signer names allow letters, digits and underscores only.
+      name: `${naming.prefix.replace(/-/g, "_")}_lambda`,
+      platformId: LAMBDA_SIGNING_PLATFORM,
+      // Longer than any release stays pinned; a signature past it no longer deploys.
+      signatureValidityPeriod: { type: "MONTHS", value: 135 },
+    });
+    const codeSigning = props.codeSigning ?? "enforce";
+    this.codeSigningConfig = new LambdaCodeSigningConfig(this, "code-signing", {
+      description: `${naming.prefix} functions: packages signed by the release pipeline (${codeSigning})`,
+      allowedPublishers: { signingProfileVersionArns: [this.signingProfile.versionArn] },
+      policies: { untrustedArtifactOnDeployment: codeSigning === "enforce" ? "Enforce" : "Warn" },
+    });
     const common = {
+      codeSigningConfigArn: this.codeSigningConfig.arn,
       naming,
       artifactBucket,
       subnetIds: props.subnetIds,
@@ -139,7 +168,7 @@ export class PlatformFunctions extends Construct {
       ...jobs,
       description: "Runs the platform's scheduled jobs (EventBridge Scheduler)",
     });
-    this.schedules = this.scheduleJobs(naming, jobs.config);
+    this.schedules = this.scheduleJobs(naming, jobs.config, props.dataKey);
   }
 
   /** Lets `grantee` (e.g. the notification service's task role) queue emails. */
@@ -209,7 +238,7 @@ export class PlatformFunctions extends Construct {
     return processor;
   }
 
-  private scheduleJobs(naming: Naming, config: FunctionSettings): SchedulerSchedule[] {
+  private scheduleJobs(naming: Naming, config: FunctionSettings, dataKey: KmsKey): SchedulerSchedule[] {
     const entries = Object.entries(config.schedules ?? {});
     if (entries.length === 0) return [];
     const scheduleArns = naming.arn("scheduler", `schedule/default/${naming.prefix}-*`);
@@ -229,6 +258,8 @@ export class PlatformFunctions extends Construct {
           Resource: [this.scheduledJobs.functionArn, `${this.scheduledJobs.functionArn}:*`],
         },
         ...this.scheduledJobs.failureQueue.sendStatements("DeadLetter"),
+        // Schedules are encrypted with the data key; Scheduler decrypts a schedule's payload as this role.
+        { Sid: "DecryptSchedules", Effect: "Allow", Action: "kms:Decrypt", Resource: dataKey.arn },
       ]),
     });
     return entries.map(
@@ -238,6 +269,7 @@ export class PlatformFunctions extends Construct {
           description: `Scheduled job ${job}`,
           scheduleExpression: expression,
           scheduleExpressionTimezone: "UTC",
+          kmsKeyArn: dataKey.arn,
           flexibleTimeWindow: { mode: "OFF" },
           state: "ENABLED",
           target: {

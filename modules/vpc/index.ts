@@ -22,6 +22,7 @@ import { defaultSubnetPlan } from "../../lib/subnets";
 import { tagComponent } from "../../lib/tags";
 import type { KmsKey } from "../kms-key";
 import { LogGroup } from "../log-group";
+import { PORTS } from "../security/security-groups";
 import { Port, SecurityGroup } from "../security-group";
 
 /** One CIDR per AZ, in AZ order, for each tier. */
@@ -69,12 +70,21 @@ export interface VpcProps {
    * @default ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "kms", "sts", "xray", "ssmmessages"]
    */
   readonly interfaceEndpoints?: readonly string[];
+  /**
+   * Ports the data subnets' network ACL admits from the app subnets.
+   * @default PostgreSQL 5432, Redis 6379, OpenSearch 443, AMQPS 5671
+   */
+  readonly dataStorePorts?: readonly number[];
 }
 
 /** Pull images, log, read secrets, decrypt, assume roles, send traces and open ECS Exec sessions privately. */
 const DEFAULT_INTERFACE_ENDPOINTS = ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "kms", "sts", "xray", "ssmmessages"];
 const GATEWAY_ENDPOINTS = ["s3", "dynamodb"] as const;
 const ANYWHERE = "0.0.0.0/0";
+/** The data tier's listeners: PostgreSQL, Redis, OpenSearch (HTTPS) and RabbitMQ (AMQPS). */
+const DEFAULT_DATA_STORE_PORTS = [...new Set([PORTS.postgres, PORTS.redis, PORTS.opensearch, PORTS.amqps])];
+/** AWS's default quota of inbound (and of outbound) rules per network ACL. */
+const NACL_RULES_PER_DIRECTION = 20;
 /** Return traffic to connections opened from inside (NAT, endpoints, clients) uses these ports. */
 const EPHEMERAL = { from: 1024, to: 65535 };
 
@@ -173,7 +183,7 @@ export class Vpc extends Construct {
       data: [dataTable.id],
     };
 
-    this.networkAcls(naming, subnets, props.cidr);
+    this.networkAcls(naming, subnets, plan, props.cidr, props.dataStorePorts ?? DEFAULT_DATA_STORE_PORTS);
     this.flowLogs(naming, props.flowLogs);
 
     const endpointPolicy = policyDocument([
@@ -262,11 +272,14 @@ export class Vpc extends Construct {
   /**
    * Stateless filters per tier, a second line behind security groups:
    * public takes HTTPS/HTTP and return traffic from anywhere; app takes only the VPC and return
-   * traffic from its NAT; data talks only to the VPC.
+   * traffic from its NAT; data takes only the app subnets on the stores' ports, and the data
+   * subnets on HTTPS and the unprivileged range (replication between nodes in different AZs, and
+   * its responses), and answers only those subnets.
    */
-  private networkAcls(naming: Naming, subnets: Record<SubnetTier, Subnet[]>, vpcCidr: string): void {
+  private networkAcls(naming: Naming, subnets: Record<SubnetTier, Subnet[]>, plan: SubnetPlan, vpcCidr: string, storePorts: readonly number[]): void {
     const tcp = (from: number, to = from) => ({ protocol: "6", fromPort: from, toPort: to });
     const all = { protocol: "-1", fromPort: 0, toPort: 0 };
+    const unprivileged = tcp(EPHEMERAL.from, EPHEMERAL.to);
     type Rule = { cidr: string; ports: { protocol: string; fromPort: number; toPort: number } };
     const tiers: Record<SubnetTier, { ingress: Rule[]; egress: Rule[] }> = {
       public: {
@@ -274,20 +287,32 @@ export class Vpc extends Construct {
           { cidr: ANYWHERE, ports: tcp(443) },
           { cidr: ANYWHERE, ports: tcp(80) },
           { cidr: vpcCidr, ports: all },
-          { cidr: ANYWHERE, ports: tcp(EPHEMERAL.from, EPHEMERAL.to) },
+          { cidr: ANYWHERE, ports: unprivileged },
         ],
         egress: [{ cidr: ANYWHERE, ports: all }],
       },
       app: {
         ingress: [
           { cidr: vpcCidr, ports: all },
-          { cidr: ANYWHERE, ports: tcp(EPHEMERAL.from, EPHEMERAL.to) },
+          { cidr: ANYWHERE, ports: unprivileged },
         ],
         egress: [{ cidr: ANYWHERE, ports: all }],
       },
       data: {
-        ingress: [{ cidr: vpcCidr, ports: all }],
-        egress: [{ cidr: vpcCidr, ports: all }],
+        ingress: [
+          ...plan.app.flatMap((cidr) => storePorts.map((port) => ({ cidr, ports: tcp(port) }))),
+          ...plan.data.flatMap((cidr) => [
+            { cidr, ports: tcp(443) },
+            { cidr, ports: unprivileged },
+          ]),
+        ],
+        egress: [
+          ...plan.app.map((cidr) => ({ cidr, ports: unprivileged })),
+          ...plan.data.flatMap((cidr) => [
+            { cidr, ports: tcp(443) },
+            { cidr, ports: unprivileged },
+          ]),
+        ],
       },
     };
     for (const [tier, rules] of Object.entries(tiers) as [SubnetTier, (typeof tiers)[SubnetTier]][]) {
@@ -297,6 +322,11 @@ export class Vpc extends Construct {
         tags: { Name: naming.name(`nacl-${tier}`) },
       });
       for (const direction of ["ingress", "egress"] as const) {
+        if (rules[direction].length > NACL_RULES_PER_DIRECTION) {
+          throw new Error(
+            `the ${tier} network ACL needs ${rules[direction].length} ${direction} rules, above AWS's default quota of ${NACL_RULES_PER_DIRECTION} (fewer AZs or store ports)`,
+          );
+        }
         rules[direction].forEach((rule, index) => {
           new NetworkAclRule(this, `nacl-${tier}-${direction}-${index}`, {
             networkAclId: acl.id,

@@ -1,5 +1,6 @@
 import { dev } from "../../../environments/dev";
 import { production } from "../../../environments/production";
+import { environmentSchema } from "../../../environments/schema";
 import { listOf, synthRegional } from "../../support/synth";
 import { bucketNamed, keyArnRef, only, ref, statement, statementsOf } from "../s3/support";
 
@@ -211,5 +212,40 @@ describe("where the functions run", () => {
       reserved_concurrent_executions: dev.functions["document-processor"]!.reservedConcurrency,
       memory_size: dev.functions["document-processor"]!.memoryMiB,
     });
+  });
+});
+
+describe("code signing", () => {
+  it.each([
+    ["dev", dev, development],
+    ["production", production, primary],
+  ] as const)("checks every %s function against the pipeline's signing profile, as its configuration says", (_, environment, json) => {
+    const [config, body] = only(json, "aws_lambda_code_signing_config", () => true);
+    const expected = environment.security.lambdaCodeSigning === "enforce" ? "Enforce" : "Warn";
+    expect(body.policies).toEqual({ untrusted_artifact_on_deployment: expected });
+    const [profile, profileBody] = only(json, "aws_signer_signing_profile", () => true);
+    expect(profileBody.platform_id).toBe("AWSLambda-SHA384-ECDSA");
+    expect(body.allowed_publishers).toEqual({ signing_profile_version_arns: [ref("aws_signer_signing_profile", profile, "version_arn")] });
+    for (const name of NAMES) {
+      expect(lambda(json, `lma-${environment.name}-${name}`)[1].code_signing_config_arn).toBe(ref("aws_lambda_code_signing_config", config, "arn"));
+    }
+  });
+
+  it("cannot be relaxed outside the development tier", () => {
+    const relaxed = environmentSchema.safeParse({ ...production, security: { ...production.security, lambdaCodeSigning: "warn" } });
+    expect(relaxed.success).toBe(false);
+    expect(relaxed.error?.issues.map((issue) => issue.path.join("."))).toContain("security.lambdaCodeSigning");
+  });
+});
+
+describe("schedules", () => {
+  it("are encrypted with the data key, which the scheduler's role may decrypt", () => {
+    const schedules = listOf(primary, "aws_scheduler_schedule");
+    expect(schedules.length).toBeGreaterThan(0);
+    for (const schedule of schedules) expect(schedule.kms_key_arn).toBe(keyArnRef(primary, "lma-production-data"));
+    const [, role] = only(primary, "aws_iam_role", (body) => String(body.name).includes("scheduled-jobs-scheduler"));
+    const [, policy] = only(primary, "aws_iam_role_policy", (body) => body.name === "invoke-scheduled-jobs");
+    expect(role).toBeDefined();
+    expect(statement(policy.policy, "DecryptSchedules")).toMatchObject({ Action: "kms:Decrypt", Resource: keyArnRef(primary, "lma-production-data") });
   });
 });
