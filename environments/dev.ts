@@ -28,6 +28,8 @@ export const dev = defineEnvironment({
     maxAllocatedStorageGiB: 200,
     multiAz: false,
     backupRetentionDays: 7,
+    // Schema and role changes only: development data is synthetic, writes need no audit trail.
+    auditLog: ["ddl", "role"],
   },
   cache: { nodeType: "cache.t4g.small", replicasPerShard: 0, multiAz: false, snapshotRetentionDays: 1 },
   search: { instanceType: "t3.small.search", instanceCount: 1, volumeSizeGiB: 20, zoneAwarenessAzs: 1 },
@@ -37,6 +39,8 @@ export const dev = defineEnvironment({
     "document-processor": { memoryMiB: 512, timeoutSeconds: 120, reservedConcurrency: 5 },
     "email-notifier": { memoryMiB: 256, timeoutSeconds: 60, reservedConcurrency: 2 },
     "scheduled-jobs": { memoryMiB: 512, timeoutSeconds: 300, reservedConcurrency: 1, schedules: SCHEDULED_JOBS },
+    // Rotates the database's master secret (modules/rds/README.md); one rotation at a time.
+    "postgres-rotation": { memoryMiB: 256, timeoutSeconds: 120, reservedConcurrency: 1 },
   },
   deletionProtection: false,
   logRetentionDays: 30,

@@ -60,10 +60,14 @@ export const production = defineEnvironment({
     dedicatedMasterType: "m6g.large.search",
   },
   messaging: { instanceType: "mq.m5.large", deploymentMode: "CLUSTER_MULTI_AZ" },
+  // Loan documents are kept seven years, replaced versions included (seed 001's backup table).
+  storage: { logsObjectLock: { mode: "COMPLIANCE", years: 7 }, documentsNoncurrentVersionDays: 2555 },
   functions: {
     "document-processor": { memoryMiB: 1024, timeoutSeconds: 120, reservedConcurrency: 50 },
     "email-notifier": { memoryMiB: 256, timeoutSeconds: 60, reservedConcurrency: 20 },
     "scheduled-jobs": { memoryMiB: 1024, timeoutSeconds: 600, reservedConcurrency: 1, schedules: SCHEDULED_JOBS },
+    // Rotates the database's master secret (modules/rds/README.md); one rotation at a time.
+    "postgres-rotation": { memoryMiB: 256, timeoutSeconds: 120, reservedConcurrency: 1 },
   },
   deletionProtection: true,
   logRetentionDays: 365,

@@ -10,6 +10,7 @@ import { MAINTENANCE_TIME_ZONES, type MaintenanceTimeZone, WEEKDAYS, minutesOfDa
 import { subnetPlanOf } from "../lib/subnets";
 import { KNOWN_REGIONS, REGION_NAMES } from "./regions";
 import { MAINTENANCE_BY_TIER } from "./maintenance";
+import { ENGINE_VERSIONS } from "./engine-versions";
 import { declaredSecrets } from "./secrets";
 
 type Context = z.core.$RefinementCtx;
@@ -254,9 +255,25 @@ const secretDeclarationSchema = z.strictObject({
 // Data tier, storage, functions
 // ---------------------------------------------------------------------------------------------
 
+/** pgaudit's statement classes (https://github.com/pgaudit/pgaudit#pgauditlog). */
+const PGAUDIT_CLASSES = ["read", "write", "function", "role", "ddl", "misc", "misc_set", "all"] as const;
+
 const databaseSchema = z.strictObject({
-  /** PostgreSQL 16 (the applications' tested major version). */
-  engineVersion: matching(/^16(\.\d+)?$/, "PostgreSQL 16.x").default("16.4"),
+  /**
+   * PostgreSQL 16 (the applications' tested major version). The major alone lets RDS apply minor
+   * versions in the maintenance window (docs/version-policy.md); a pinned minor must be one AWS
+   * still offers (the rule pack's `rds-engine-version-offered`).
+   */
+  engineVersion: matching(/^16(\.\d+)?$/, "PostgreSQL 16 or 16.x").default(ENGINE_VERSIONS.postgres.engineVersion),
+  /**
+   * pgaudit's statement classes (`pgaudit.log`), e.g. `["ddl", "role", "write"]`: schema and
+   * privilege changes and every write to the ledger. `read` logs every query; `all` is every class.
+   * @default ["ddl", "role", "write"]
+   */
+  auditLog: z
+    .array(z.enum(PGAUDIT_CLASSES, { error: (issue) => `unknown pgaudit class "${String(issue.input)}" (known: ${PGAUDIT_CLASSES.join(", ")})` }))
+    .min(1, { error: "must name at least one pgaudit class" })
+    .default(["ddl", "role", "write"]),
   instanceClass: matching(/^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS class"),
   /** RDS's range for gp3 and io2. */
   allocatedStorageGiB: z.number().refine((size) => size >= 20 && size <= 65536, { error: "must be 20–65536 GiB" }),
@@ -288,7 +305,7 @@ const databaseSchema = z.strictObject({
 
 const cacheSchema = z.strictObject({
   /** Redis 7 (the applications' client supports 7.x). */
-  engineVersion: matching(/^7(\.\d+)?$/, "Redis 7.x").default("7.1"),
+  engineVersion: matching(/^7\.\d+$/, "Redis 7.x (ElastiCache takes major.minor)").default(ENGINE_VERSIONS.redis.engineVersion),
   nodeType: matching(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "a node type"),
   clusterMode: z.boolean().default(false),
   /** Node groups (shards); more than one needs cluster mode. */
@@ -303,7 +320,8 @@ const cacheSchema = z.strictObject({
 });
 
 const searchSchema = z.strictObject({
-  engineVersion: z.string().default("OpenSearch_2.13"),
+  /** A released OpenSearch minor; OpenSearch has no automatic minor upgrades (docs/version-policy.md). */
+  engineVersion: matching(/^OpenSearch_\d+\.\d+$/, "an OpenSearch version (OpenSearch_<major>.<minor>)").default(ENGINE_VERSIONS.opensearch.engineVersion),
   instanceType: matching(/\.search$/, "an OpenSearch type"),
   /** Data nodes, a multiple of `zoneAwarenessAzs` so each AZ holds the same share. */
   instanceCount: integer(1),
@@ -322,7 +340,8 @@ const searchSchema = z.strictObject({
 });
 
 const messagingSchema = z.strictObject({
-  engineVersion: z.string().default("3.13"),
+  /** RabbitMQ major.minor; Amazon MQ applies patch versions in the maintenance window. */
+  engineVersion: matching(/^3\.\d+$/, "a RabbitMQ version (3.<minor>)").default(ENGINE_VERSIONS.rabbitmq.engineVersion),
   /** mq.t3.micro cannot run a cluster. */
   instanceType: matching(/^mq\./, "an MQ type"),
   deploymentMode: z.enum(["SINGLE_INSTANCE", "CLUSTER_MULTI_AZ"]),
@@ -347,6 +366,13 @@ const storageSchema = z.strictObject({
       years: integer(1, 100),
     })
     .default({ mode: "COMPLIANCE", years: 7 }),
+  /**
+   * Days a replaced or deleted version of a loan document is kept before it expires. Loan
+   * documents are kept seven years (the backup table of seed 001), so the production tier keeps
+   * at least 2555 days.
+   * @default 365
+   */
+  documentsNoncurrentVersionDays: integer(1).default(365),
 });
 
 /** A scheduled job's EventBridge Scheduler expression, in UTC. */
@@ -678,7 +704,7 @@ const environmentShape = {
   cache: cacheSchema,
   search: searchSchema,
   messaging: messagingSchema,
-  storage: storageSchema.default({ logsObjectLock: { mode: "COMPLIANCE", years: 7 } }),
+  storage: storageSchema.default({ logsObjectLock: { mode: "COMPLIANCE", years: 7 }, documentsNoncurrentVersionDays: 365 }),
   /** Lambda sizing and schedules, one entry per function pinned in `release.functions`. */
   functions: z.record(z.string(), functionSchema),
   /** The environment's pins from environments/releases.json. */
@@ -807,6 +833,12 @@ function checkDataTier(env: EnvironmentFields, ctx: Context): void {
   }
 }
 
+/** What pgaudit must log in the production tier: schema and role changes, and writes to the ledger. */
+const PRODUCTION_AUDIT_CLASSES = ["ddl", "role", "write"] as const;
+
+/** Seven years of loan documents (seed 001's backup table), in days. */
+const DOCUMENT_RETENTION_DAYS = 7 * 365;
+
 /**
  * The production tier's invariants: customer data survives an AZ and a mistake, logs are
  * immutable for 7 years, capacity is on-demand and never drops during a deployment. Staging
@@ -828,7 +860,23 @@ function checkTier(env: EnvironmentFields, ctx: Context): void {
     [!env.fargateSpot, ["fargateSpot"], "production runs on on-demand Fargate only"],
     [env.database.multiAz, ["database", "multiAz"], "production must be Multi-AZ"],
     [env.cache.multiAz, ["cache", "multiAz"], "production must be Multi-AZ"],
-    [env.search.zoneAwarenessAzs > 1, ["search", "zoneAwarenessAzs"], "production must span AZs"],
+    [env.search.zoneAwarenessAzs === 3, ["search", "zoneAwarenessAzs"], `production must span AZs: 3 (${env.search.zoneAwarenessAzs})`],
+    [env.search.instanceCount >= 3, ["search", "instanceCount"], `production runs at least 3 data nodes (${env.search.instanceCount})`],
+    [env.search.dedicatedMasterCount >= 3, ["search", "dedicatedMasterCount"], `production elects its master among 3 dedicated masters (${env.search.dedicatedMasterCount})`],
+    [env.database.readReplicas >= 1, ["database", "readReplicas"], "production keeps an in-region read replica"],
+    [env.database.crossRegionReplica, ["database", "crossRegionReplica"], "production keeps a replica in its standby region"],
+    [env.cache.clusterMode, ["cache", "clusterMode"], "production runs Redis in cluster mode"],
+    [env.cache.replicasPerShard >= 2, ["cache", "replicasPerShard"], `production keeps 2 replicas per shard for automatic failover (${env.cache.replicasPerShard})`],
+    [
+      PRODUCTION_AUDIT_CLASSES.every((name) => env.database.auditLog.includes(name) || env.database.auditLog.includes("all")),
+      ["database", "auditLog"],
+      `production audits ${PRODUCTION_AUDIT_CLASSES.join(", ")} (${env.database.auditLog.join(", ")})`,
+    ],
+    [
+      env.storage.documentsNoncurrentVersionDays >= DOCUMENT_RETENTION_DAYS,
+      ["storage", "documentsNoncurrentVersionDays"],
+      `production keeps loan documents 7 years: at least ${DOCUMENT_RETENTION_DAYS} days (${env.storage.documentsNoncurrentVersionDays})`,
+    ],
     [env.messaging.deploymentMode === "CLUSTER_MULTI_AZ", ["messaging", "deploymentMode"], "production must be Multi-AZ"],
     [env.database.backupRetentionDays >= 35, ["database", "backupRetentionDays"], "production keeps 35 days of backups"],
     [env.storage.logsObjectLock.mode === "COMPLIANCE", ["storage", "logsObjectLock", "mode"], "production logs are immutable: COMPLIANCE mode"],
@@ -839,6 +887,9 @@ function checkTier(env: EnvironmentFields, ctx: Context): void {
       `production keeps every task serving during deployments (${minimumHealthy} < 100)`,
     ],
   ];
+  env.regions.forEach((region, index) => {
+    if (region.natGateways !== "per-az") report(ctx, ["regions", index, "natGateways"], "production egresses through a NAT gateway per AZ");
+  });
   for (const [holds, path, message] of rules) if (!holds) report(ctx, path, message);
 }
 

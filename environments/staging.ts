@@ -35,13 +35,16 @@ export const staging = defineEnvironment({
     multiAz: true,
     backupRetentionDays: 14,
   },
-  cache: { nodeType: "cache.r6g.large", replicasPerShard: 1, multiAz: true, snapshotRetentionDays: 7 },
+  // Cluster mode like production (one shard, one replica), so cluster-mode clients are exercised before release.
+  cache: { nodeType: "cache.r6g.large", clusterMode: true, shards: 1, replicasPerShard: 1, multiAz: true, snapshotRetentionDays: 7 },
   search: { instanceType: "r6g.large.search", instanceCount: 2, volumeSizeGiB: 50, zoneAwarenessAzs: 2 },
   messaging: { instanceType: "mq.m5.large", deploymentMode: "SINGLE_INSTANCE" },
   functions: {
     "document-processor": { memoryMiB: 1024, timeoutSeconds: 120, reservedConcurrency: 10 },
     "email-notifier": { memoryMiB: 256, timeoutSeconds: 60, reservedConcurrency: 5 },
     "scheduled-jobs": { memoryMiB: 512, timeoutSeconds: 300, reservedConcurrency: 1, schedules: SCHEDULED_JOBS },
+    // Rotates the database's master secret (modules/rds/README.md); one rotation at a time.
+    "postgres-rotation": { memoryMiB: 256, timeoutSeconds: 120, reservedConcurrency: 1 },
   },
   deletionProtection: true,
   logRetentionDays: 90,

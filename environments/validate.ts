@@ -152,7 +152,8 @@ const defaultDeclarations = (environments: readonly SourcedEnvironment[]): Share
 
 /**
  * Validates every environment, the catalogue, and the rules between files: no two VPCs anywhere
- * overlap (so environments can later be peered or joined by a transit gateway), and every
+ * overlap (so environments can later be peered or joined by a transit gateway), a production-tier
+ * environment shares its AWS account with no other environment, and every
  * declared secret is read by some service (a secret nobody reads is usually the other half of a
  * misspelt reference). Throws with every problem, each once.
  */
@@ -177,6 +178,15 @@ export function validateEnvironments(
       }
       vpcs.push({ file, path, cidr });
     });
+  }
+  // The production tier's blast radius is its own account: no other environment may share it.
+  for (const { file, config } of environments) {
+    if (config.tier !== "production") continue;
+    for (const other of environments) {
+      if (other.config !== config && other.config.accountId === config.accountId) {
+        issues.push({ file, path: `${config.name}.accountId`, message: `${config.accountId} is also ${other.config.name}'s account (${other.file}); production runs in an account of its own` });
+      }
+    }
   }
   const read = new Set(
     [shared.catalogue.services, ...environments.map(({ config }) => config.services)].flat().flatMap((service) => service.secrets ?? []),

@@ -1,8 +1,9 @@
 import { type EnvironmentConfig, KNOWN_REGIONS, type RegionConfig } from "../environments/types";
+import { type MaintenanceWindow, mqMaintenanceStart, offPeakStartUtc, weeklyWindowUtc } from "../lib/maintenance";
 import type { Naming } from "../lib/naming";
 import type { RedisCacheProps } from "../modules/elasticache";
 import type { RabbitMqBrokerProps } from "../modules/messaging";
-import type { PostgresDatabaseProps } from "../modules/rds";
+import type { MasterSecretRotationProps, PostgresDatabaseProps } from "../modules/rds";
 import type { PlatformBucketsProps } from "../modules/s3";
 import type { SearchDomainProps } from "../modules/search";
 
@@ -15,6 +16,49 @@ import type { SearchDomainProps } from "../modules/search";
  */
 
 type Configured<Props, Wired extends keyof Props> = Omit<Props, Wired>;
+
+/** The function that rotates the database's master secret: its release pin and sizing are keyed so. */
+export const MASTER_SECRET_ROTATION_FUNCTION = "postgres-rotation";
+
+/** Days between master-password rotations: well inside PCI DSS 8.3.9's 90 days. */
+const MASTER_SECRET_ROTATION_DAYS = 30;
+
+/** What the stack wires into the rotation function: its network and the key of its environment. */
+export type RotationWiring = Pick<MasterSecretRotationProps, "subnetIds" | "securityGroup" | "dataKey">;
+
+/** The environment's main maintenance window (the first of its table) and the zone it is read in. */
+function mainWindow(environment: EnvironmentConfig): { window: MaintenanceWindow; timeZone: EnvironmentConfig["maintenance"]["timeZone"] } {
+  const { windows, timeZone } = environment.maintenance;
+  return { window: windows[0]!, timeZone };
+}
+
+/** RDS and ElastiCache take one weekly range: the main window's first day, in UTC. */
+function weeklyMaintenance(environment: EnvironmentConfig): string {
+  const { window, timeZone } = mainWindow(environment);
+  return weeklyWindowUtc(window, timeZone);
+}
+
+const clock = (minuteOfDay: number) => {
+  const minutes = ((minuteOfDay % 1440) + 1440) % 1440;
+  return `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+};
+
+/**
+ * The daily backup (RDS) or snapshot (ElastiCache) window: the hour that ends an hour before the
+ * main maintenance window starts, in UTC, so a backup never runs into maintenance (both services
+ * refuse overlapping windows) and has finished before anything restarts.
+ */
+function dailyWindowBeforeMaintenance(environment: EnvironmentConfig): string {
+  const { window, timeZone } = mainWindow(environment);
+  const { hours, minutes } = offPeakStartUtc(window, timeZone);
+  const start = hours * 60 + minutes - 120;
+  return `${clock(start)}-${clock(start + 60)}`;
+}
+
+/** The environment's break-glass role, by the naming convention (modules/search/README.md). */
+export function breakGlassRoleArn(naming: Naming): string {
+  return `arn:aws:iam::${naming.accountId}:role/${naming.name("break-glass")}`;
+}
 
 /** The environment's primary region, which the standby's database replicates from. */
 function primaryOf(environment: EnvironmentConfig): RegionConfig {
@@ -33,6 +77,7 @@ export function storageProps(
     naming,
     preventDestroy: environment.deletionProtection,
     logsObjectLock: environment.storage.logsObjectLock,
+    documentsNoncurrentVersionDays: environment.storage.documentsNoncurrentVersionDays,
     albLogDeliveryAccountId: KNOWN_REGIONS[region.region].elbAccountId,
     // The primary replicates documents, backups and logs to the standby's namesake buckets;
     // the standby replicates nothing, so it plans and applies with the primary region down.
@@ -40,13 +85,27 @@ export function storageProps(
   };
 }
 
+/** The rotation function's release pin and sizing, or one error naming the files to fix. */
+function rotationFunction(environment: EnvironmentConfig): Pick<MasterSecretRotationProps, "functionName" | "version" | "settings"> {
+  const version = environment.release.functions[MASTER_SECRET_ROTATION_FUNCTION];
+  const settings = environment.functions[MASTER_SECRET_ROTATION_FUNCTION];
+  if (!version || !settings) {
+    throw new Error(
+      `environments/${environment.name}.ts: functions: needs "${MASTER_SECRET_ROTATION_FUNCTION}" (sizing) and environments/releases.json its version: it rotates the database's master secret`,
+    );
+  }
+  return { functionName: MASTER_SECRET_ROTATION_FUNCTION, version, settings };
+}
+
 export function databaseProps(
   environment: EnvironmentConfig,
   region: RegionConfig,
   naming: Naming,
+  rotation: RotationWiring,
 ): Configured<PostgresDatabaseProps, "subnetGroupName" | "securityGroup" | "storageKey" | "secretsKey" | "logsKey"> {
   const { database } = environment;
   const name = "postgres";
+  const hostsPrimary = region.role === "primary" || (database.promoteStandby ?? false);
   return {
     naming,
     name,
@@ -62,6 +121,18 @@ export function databaseProps(
     logRetentionDays: environment.logRetentionDays,
     deletionProtection: environment.deletionProtection,
     skipFinalSnapshot: !environment.deletionProtection,
+    maintenanceWindow: weeklyMaintenance(environment),
+    backupWindow: dailyWindowBeforeMaintenance(environment),
+    auditLog: database.auditLog,
+    // Only a writable primary has a master secret to rotate; an unpromoted replica inherits the source's.
+    masterSecretRotation: hostsPrimary
+      ? {
+          ...rotationFunction(environment),
+          ...rotation,
+          artifactBucket: naming.bucketName("artifacts"),
+          rotationDays: MASTER_SECRET_ROTATION_DAYS,
+        }
+      : undefined,
     // The standby's replica names its source by the naming convention, so no state or provider of
     // the primary region is involved and the standby plans with that region down.
     crossRegionSource:
@@ -89,6 +160,9 @@ export function cacheProps(
     multiAz: cache.multiAz,
     snapshotRetentionDays: cache.snapshotRetentionDays,
     logRetentionDays: environment.logRetentionDays,
+    maintenanceWindow: weeklyMaintenance(environment),
+    snapshotWindow: dailyWindowBeforeMaintenance(environment),
+    preventDestroy: environment.deletionProtection,
   };
 }
 
@@ -109,6 +183,10 @@ export function searchProps(
     logRetentionDays: environment.logRetentionDays,
     // The account's OpenSearch service-linked role comes from the bootstrap stack.
     createServiceLinkedRole: false,
+    // OpenSearch's off-peak window runs ten hours a day from the main window's start.
+    offPeakStartUtc: offPeakStartUtc(mainWindow(environment).window, mainWindow(environment).timeZone),
+    breakGlassRoleArn: breakGlassRoleArn(naming),
+    preventDestroy: environment.deletionProtection,
   };
 }
 
@@ -124,5 +202,8 @@ export function messagingProps(
     deploymentMode: messaging.deploymentMode,
     // Queue users also reach the management HTTP API (queue and binding administration).
     clientManagementApiAccess: true,
+    // Amazon MQ takes the zone itself, so the window follows the local clock all year.
+    maintenanceWindow: mqMaintenanceStart(mainWindow(environment).window, mainWindow(environment).timeZone),
+    preventDestroy: environment.deletionProtection,
   };
 }

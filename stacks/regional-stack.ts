@@ -86,7 +86,11 @@ export class RegionalStack extends AwsStack {
     // cache, search, queue and functions are primary-only, so nothing here needs us-east-1.
     const { keys } = this.security;
     this.database = new PostgresDatabase(this, "database", {
-      ...databaseProps(environment, region, naming),
+      ...databaseProps(environment, region, naming, {
+        subnetIds: this.network.subnetIds.app,
+        securityGroup: this.securityGroups.functions,
+        dataKey: keys.data,
+      }),
       subnetGroupName: this.network.dbSubnetGroupName,
       securityGroup: this.securityGroups.database,
       storageKey: keys.data,

@@ -49,10 +49,16 @@ export interface RedisCacheProps {
    * and no wiping the cache from a compromised task)
    */
   readonly applicationAccess?: string;
-  /** Daily snapshot window (UTC). @default "02:00-03:00" (quiet in the US and before Europe's day) */
-  readonly snapshotWindow?: string;
-  /** Weekly maintenance window (UTC), not overlapping the snapshot window. @default "sun:05:30-sun:06:30" */
-  readonly maintenanceWindow?: string;
+  /** Daily snapshot window (UTC, `hh24:mi-hh24:mi`, at least 60 minutes), outside the maintenance window. */
+  readonly snapshotWindow: string;
+  /** Weekly maintenance window (UTC, `ddd:hh24:mi-ddd:hh24:mi`), from the environment's maintenance table. */
+  readonly maintenanceWindow: string;
+  /**
+   * Terraform refuses to destroy the replication group (`prevent_destroy`). ElastiCache has no
+   * deletion protection of its own; the final snapshot is the other guard.
+   * @default true
+   */
+  readonly preventDestroy?: boolean;
   /**
    * Keep `<id>-final` when the replication group is deleted.
    * @default true (the snapshot costs little; a restore may save a cold start under load)
@@ -168,15 +174,16 @@ export class RedisCache extends Construct implements IConnectable, IDataStore {
       transitEncryptionMode: "required",
       userGroupIds: [this.userGroup.userGroupId],
       snapshotRetentionLimit: props.snapshotRetentionDays ?? 7,
-      snapshotWindow: props.snapshotWindow ?? "02:00-03:00",
+      snapshotWindow: props.snapshotWindow,
       finalSnapshotIdentifier: finalSnapshot ? `${groupId}-final` : undefined,
-      maintenanceWindow: props.maintenanceWindow ?? "sun:05:30-sun:06:30",
+      maintenanceWindow: props.maintenanceWindow,
       autoMinorVersionUpgrade: "true",
       applyImmediately: false,
       logDeliveryConfiguration: [
         { destinationType: "cloudwatch-logs", destination: slowLog.name, logFormat: "json", logType: "slow-log" },
         { destinationType: "cloudwatch-logs", destination: engineLog.name, logFormat: "json", logType: "engine-log" },
       ],
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
     this.connectResources = [this.replicationGroup.arn, this.applicationUser.arn];
   }

@@ -41,11 +41,16 @@ export interface RabbitMqBrokerProps {
   /** Administrator user name. @default "lma_admin" */
   readonly adminUsername?: string;
   /**
-   * Weekly maintenance window start (UTC).
-   * @default { dayOfWeek: "SUNDAY", timeOfDay: "06:00" } (after the database and cache windows, so
-   * at most one data store restarts at a time)
+   * Weekly maintenance window start in the operations team's zone (Amazon MQ follows that zone's
+   * clock, summer time included), from the environment's maintenance table.
    */
-  readonly maintenanceWindow?: { readonly dayOfWeek: string; readonly timeOfDay: string };
+  readonly maintenanceWindow: { readonly dayOfWeek: string; readonly timeOfDay: string; readonly timeZone: string };
+  /**
+   * Terraform refuses to destroy the broker and its credential secrets (`prevent_destroy`);
+   * Amazon MQ has no deletion protection of its own.
+   * @default true
+   */
+  readonly preventDestroy?: boolean;
   /**
    * `bind` also admits clients to the management HTTP API (port 443), e.g. to declare queues.
    * @default false (clients speak AMQPS only)
@@ -80,6 +85,7 @@ export class RabbitMqBroker extends Construct implements IConnectable, IDataStor
   /** The name suffix (`props.name`): secrets live under `lma-<env>/<name>/`. */
   private readonly name: string;
   private readonly clientManagementApiAccess: boolean;
+  private readonly preventDestroy: boolean;
   /** Each client's credential secret, by client name, created on first `bind`. */
   private readonly clientCredentials = new Map<string, SecretsmanagerSecret>();
 
@@ -92,6 +98,7 @@ export class RabbitMqBroker extends Construct implements IConnectable, IDataStor
     this.connections = props.securityGroup.connections;
     this.name = props.name ?? "rabbitmq";
     this.clientManagementApiAccess = props.clientManagementApiAccess ?? false;
+    this.preventDestroy = props.preventDestroy ?? true;
     const brokerName = naming.name(this.name);
     const username = props.adminUsername ?? "lma_admin";
     const deploymentMode = props.deploymentMode ?? "CLUSTER_MULTI_AZ";
@@ -115,7 +122,6 @@ export class RabbitMqBroker extends Construct implements IConnectable, IDataStor
       ]),
     });
 
-    const window = props.maintenanceWindow ?? { dayOfWeek: "SUNDAY", timeOfDay: "06:00" };
     this.broker = new MqBroker(this, "broker", {
       brokerName,
       engineType: "RabbitMQ",
@@ -128,11 +134,11 @@ export class RabbitMqBroker extends Construct implements IConnectable, IDataStor
       subnetIds: cluster ? [...props.subnetIds] : [props.subnetIds[0]!],
       securityGroups: [props.securityGroup.id],
       logs: { general: true },
-      maintenanceWindowStartTime: { ...window, timeZone: "UTC" },
+      maintenanceWindowStartTime: { ...props.maintenanceWindow },
       applyImmediately: false,
       user: [{ username, password }],
       // RabbitMQ users are managed in the broker after creation (the API cannot change them).
-      lifecycle: { ignoreChanges: ["user"] },
+      lifecycle: { ignoreChanges: ["user"], preventDestroy: this.preventDestroy },
       dependsOn: [logPolicy],
     });
   }
@@ -211,6 +217,7 @@ export class RabbitMqBroker extends Construct implements IConnectable, IDataStor
       description,
       kmsKeyId: this.secretsKeyArn,
       recoveryWindowInDays: 30,
+      lifecycle: { preventDestroy: this.preventDestroy },
     });
     new SecretsmanagerSecretVersion(this, `${id}-value`, {
       secretId: secret.id,

@@ -2,7 +2,9 @@ import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { Token } from "cdktf";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { Fn, TerraformLocal, Token } from "cdktf";
 import { Construct } from "constructs";
 import type { DataStoreBinding, DataStoreClient, IDataStore } from "../../lib/data-store";
 import { Grant, type IGrantee } from "../../lib/grants";
@@ -12,9 +14,21 @@ import { tagComponent } from "../../lib/tags";
 import type { KmsKey } from "../kms-key";
 import { LogGroup } from "../log-group";
 import type { Connections, IConnectable, SecurityGroup } from "../security-group";
+import { type MasterSecretRotationProps, SecretRotation } from "./rotation";
 
-/** PostgreSQL logs RDS can export to CloudWatch Logs. */
+export type { MasterSecretRotationProps } from "./rotation";
+
+/** PostgreSQL logs RDS can export to CloudWatch Logs; `postgresql` carries pgaudit's records. */
 const LOG_EXPORTS = ["postgresql", "upgrade"] as const;
+
+/** The pgaudit classes `pgaudit.log` accepts. */
+export type PgauditClass = "read" | "write" | "function" | "role" | "ddl" | "misc" | "misc_set" | "all";
+
+/**
+ * Libraries loaded at start: pg_stat_statements (RDS's own default, kept) and pgaudit. Changing
+ * the list takes a reboot, so it is a static parameter.
+ */
+const PRELOADED_LIBRARIES = ["pg_stat_statements", "pgaudit"];
 
 /** RDS's own policy for the enhanced-monitoring agent (CloudWatch Logs `RDSOSMetrics` only). */
 const ENHANCED_MONITORING_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole";
@@ -71,7 +85,7 @@ export interface PostgresDatabaseProps {
   readonly securityGroup: SecurityGroup;
   /** Encrypts storage, snapshots, replicas in this region and Performance Insights. */
   readonly storageKey: KmsKey;
-  /** Encrypts the RDS-managed master-user secret in Secrets Manager. */
+  /** Encrypts the master secret in Secrets Manager. */
   readonly secretsKey: KmsKey;
   /** Encrypts the exported PostgreSQL and upgrade logs. */
   readonly logsKey: KmsKey;
@@ -110,14 +124,28 @@ export interface PostgresDatabaseProps {
    * @default 7
    */
   readonly performanceInsightsRetentionDays?: number;
-  /** Daily backup window (UTC), before the maintenance window. @default "03:00-04:00" (night in the US and Europe) */
-  readonly backupWindow?: string;
-  /** Weekly maintenance window (UTC). @default "sun:04:30-sun:05:30" (the week's quietest hour) */
-  readonly maintenanceWindow?: string;
+  /** Daily backup window (UTC, `hh24:mi-hh24:mi`), outside the maintenance window. */
+  readonly backupWindow: string;
+  /** Weekly maintenance window (UTC, `ddd:hh24:mi-ddd:hh24:mi`), from the environment's maintenance table. */
+  readonly maintenanceWindow: string;
+  /** Statement classes pgaudit logs (`pgaudit.log`) into the exported `postgresql` log. */
+  readonly auditLog: readonly PgauditClass[];
   /** Initial database. @default "lma" */
   readonly databaseName?: string;
-  /** Master user name; its password is generated and rotated by RDS in Secrets Manager. @default "lma_admin" */
+  /** Master user name; its password lives in the master secret (below). @default "lma_admin" */
   readonly masterUsername?: string;
+  /**
+   * Bump to have Terraform set a new generated master password (write-only, through `password_wo`)
+   * and store it in the master secret, e.g. after a failed rotation left the two apart.
+   * @default 1
+   */
+  readonly masterPasswordVersion?: number;
+  /**
+   * The function that rotates the master secret, and how often. Absent: the secret keeps the
+   * password Terraform generated until `masterPasswordVersion` is bumped.
+   * @default no rotation
+   */
+  readonly masterSecretRotation?: MasterSecretRotationProps;
   /**
    * Make this instance a cross-region read replica of `sourceArn` (the DR region) instead of a
    * primary. It has no in-region replicas and no master secret until promoted.
@@ -128,11 +156,13 @@ export interface PostgresDatabaseProps {
 
 /**
  * PostgreSQL on RDS, primary or cross-region replica, with every control on: KMS storage and
- * Performance Insights, an RDS-managed and rotated master secret (never in state), a parameter
- * group that refuses plain-text connections and logs connections and slow statements, logs
- * exported to KMS-encrypted log groups created before the instance (so RDS never creates them
- * unencrypted), enhanced monitoring, IAM database authentication, backups with copy-tags, a
- * final snapshot, deletion protection and `prevent_destroy`.
+ * Performance Insights, a master password that Terraform generates into a write-only argument
+ * and a KMS-encrypted secret (never in state or plan) and a function rotates, a parameter group
+ * that refuses plain-text connections, loads pgaudit and logs connections and slow statements,
+ * logs exported to KMS-encrypted log groups created before the instance (so RDS never creates
+ * them unencrypted), enhanced monitoring, IAM database authentication, backups with copy-tags, a
+ * final snapshot, deletion protection and `prevent_destroy`. RDS's own managed master password
+ * (`manage_master_user_password`) is not used: RDS refuses read replicas of such a source.
  */
 export class PostgresDatabase extends Construct implements IConnectable, IDataStore {
   readonly storeKind = "database";
@@ -140,6 +170,10 @@ export class PostgresDatabase extends Construct implements IConnectable, IDataSt
   readonly readReplicas: readonly DbInstance[];
   readonly parameterGroup: DbParameterGroup;
   readonly monitoringRole: IamRole;
+  /** `{ engine, host, port, username, password, dbname }` of the master user (a primary only). */
+  readonly masterSecret?: SecretsmanagerSecret;
+  /** The master secret's rotation, when `masterSecretRotation` is given. */
+  readonly rotation?: SecretRotation;
   readonly connections: Connections;
   /** The instance identifier, e.g. `lma-production-postgres`. */
   readonly identifier: string;
@@ -172,9 +206,13 @@ export class PostgresDatabase extends Construct implements IConnectable, IDataSt
     this.parameterGroup = new DbParameterGroup(this, "parameters", {
       name: naming.name(`postgres${major}`),
       family: `postgres${major}`,
-      description: `TLS-only PostgreSQL ${major} with connection and slow-statement logging`,
+      description: `TLS-only PostgreSQL ${major} with pgaudit, connection and slow-statement logging`,
       parameter: [
         ...Object.entries({
+          // pgaudit writes its records to the server log, which RDS exports (LOG_EXPORTS).
+          "pgaudit.log": props.auditLog.join(","),
+          // Object auditing is granted to this role in the database (`GRANT … TO rds_pgaudit`).
+          "pgaudit.role": "rds_pgaudit",
           "rds.force_ssl": "1",
           ssl_min_protocol_version: "TLSv1.2",
           log_connections: "1",
@@ -183,7 +221,7 @@ export class PostgresDatabase extends Construct implements IConnectable, IDataSt
           log_lock_waits: "1",
           ...props.parameters,
         }).map(([name, value]) => ({ name, value, applyMethod: "immediate" })),
-        ...Object.entries(props.staticParameters ?? {}).map(([name, value]) => ({ name, value, applyMethod: "pending-reboot" })),
+        ...Object.entries({ shared_preload_libraries: PRELOADED_LIBRARIES.join(","), ...props.staticParameters }).map(([name, value]) => ({ name, value, applyMethod: "pending-reboot" })),
       ],
       lifecycle: { createBeforeDestroy: true },
     });
@@ -198,8 +236,8 @@ export class PostgresDatabase extends Construct implements IConnectable, IDataSt
       policyArn: ENHANCED_MONITORING_POLICY,
     });
 
-    // Minor versions move only through configuration (dev → staging → production) when one is
-    // pinned; a bare major ("16") lets RDS apply minor upgrades in the maintenance window.
+    // A bare major ("16") lets RDS apply minor upgrades in the maintenance window
+    // (docs/version-policy.md); a pinned minor moves only through configuration.
     const pinnedMinor = props.engineVersion.includes(".");
     const common = {
       instanceClass: props.instanceClass,
@@ -223,11 +261,19 @@ export class PostgresDatabase extends Construct implements IConnectable, IDataSt
       allowMajorVersionUpgrade: false,
       applyImmediately: false,
       caCertIdentifier: "rds-ca-rsa2048-g1",
-      maintenanceWindow: props.maintenanceWindow ?? "sun:04:30-sun:05:30",
+      maintenanceWindow: props.maintenanceWindow,
       deletionProtection,
     };
 
-    const primaryLogs = this.logGroups("logs", this.identifier, props);
+    const primaryLogs = this.logGroups("logs", this.identifier, props, deletionProtection);
+    const username = props.masterUsername ?? "lma_admin";
+    const databaseName = props.databaseName ?? "lma";
+    const passwordVersion = props.masterPasswordVersion ?? 1;
+    // Known only at apply (uuid() is), evaluated once per run and given to the two write-only
+    // arguments below, so neither the plan nor the state ever holds it; 244 random bits.
+    const generatedPassword = this.isPrimary
+      ? new TerraformLocal(this, "master-password", Fn.join("", [Fn.replace(Fn.uuid(), "-", ""), Fn.replace(Fn.uuid(), "-", "")]))
+      : undefined;
     this.instance = new DbInstance(this, "instance", {
       ...common,
       identifier: this.identifier,
@@ -243,13 +289,14 @@ export class PostgresDatabase extends Construct implements IConnectable, IDataSt
             engine: source ? undefined : "postgres",
             engineVersion: source ? undefined : props.engineVersion,
             allocatedStorage: source ? undefined : props.allocatedStorageGiB,
-            dbName: source ? undefined : (props.databaseName ?? "lma"),
-            username: source ? undefined : (props.masterUsername ?? "lma_admin"),
-            manageMasterUserPassword: true,
-            masterUserSecretKmsKeyId: props.secretsKey.arn,
+            dbName: source ? undefined : databaseName,
+            username: source ? undefined : username,
+            // A promoted replica gets a new password of its own region's secret at promotion.
+            passwordWo: generatedPassword!.asString,
+            passwordWoVersion: passwordVersion,
             multiAz: props.multiAz ?? true,
             backupRetentionPeriod: props.backupRetentionDays ?? 35,
-            backupWindow: props.backupWindow ?? "03:00-04:00",
+            backupWindow: props.backupWindow,
           }),
       // A cross-region replica must name this region's key; in-region the key is set once.
       storageEncrypted: true,
@@ -272,13 +319,51 @@ export class PostgresDatabase extends Construct implements IConnectable, IDataSt
         replicateSourceDb: this.instance.identifier,
         multiAz: false,
         backupRetentionPeriod: 0,
+        // RDS would inherit the source's key; stating it keeps the encryption visible and checked.
+        storageEncrypted: true,
+        kmsKeyId: props.storageKey.arn,
         // A replica holds no data of its own: it is rebuilt from the primary, never snapshotted.
         skipFinalSnapshot: true,
-        // Rebuildable from the primary in minutes, so reducing `readReplicas` needs no second step.
-        deletionProtection: false,
-        dependsOn: this.logGroups(`replica-${index + 1}-logs`, identifier, props).map((group) => group.resource),
+        // The readers serve traffic: removing one is a deliberate change like removing the primary.
+        dependsOn: this.logGroups(`replica-${index + 1}-logs`, identifier, props, deletionProtection).map((group) => group.resource),
+        lifecycle: { preventDestroy: deletionProtection },
       });
     });
+    if (generatedPassword) {
+      this.masterSecret = new SecretsmanagerSecret(this, "master-secret", {
+        name: `${naming.prefix}/${this.name}/master`,
+        description: `Master user of ${this.identifier}, rotated by ${props.masterSecretRotation ? "its rotation function" : "nobody"}`,
+        kmsKeyId: props.secretsKey.arn,
+        recoveryWindowInDays: 30,
+        lifecycle: { preventDestroy: deletionProtection },
+      });
+      // The shape RDS's PostgreSQL single-user rotation reads and writes.
+      const masterSecretValue = new SecretsmanagerSecretVersion(this, "master-secret-value", {
+        secretId: this.masterSecret.id,
+        secretStringWo: Fn.jsonencode({
+          engine: "postgres",
+          host: this.instance.address,
+          port: 5432,
+          username,
+          dbname: databaseName,
+          password: generatedPassword.asString,
+        }),
+        secretStringWoVersion: passwordVersion,
+      });
+      if (props.masterSecretRotation) {
+        this.rotation = new SecretRotation(this, "master-secret-rotation", {
+          ...props.masterSecretRotation,
+          naming,
+          secret: this.masterSecret,
+          secretsKey: props.secretsKey,
+          logsKey: props.logsKey,
+          logRetentionDays: props.logRetentionDays,
+          description: `Rotates the master password of ${this.identifier} (PostgreSQL single-user rotation)`,
+          after: [masterSecretValue, this.instance],
+        });
+        this.connections.allowDefaultPortFrom(props.masterSecretRotation.securityGroup, "master-secret rotation function");
+      }
+    }
     this.resourceIds = [this.instance, ...this.readReplicas].map((instance) => instance.resourceId);
   }
 
@@ -295,10 +380,10 @@ export class PostgresDatabase extends Construct implements IConnectable, IDataSt
     return this.instance.port;
   }
 
-  /** ARN of the RDS-managed master-user secret (absent on an unpromoted cross-region replica). */
+  /** ARN of the master secret (absent on an unpromoted cross-region replica). */
   get masterSecretArn(): string {
-    if (!this.isPrimary) throw new Error(`${this.identifier} is a replica: its master secret lives with the source`);
-    return this.instance.masterUserSecret.get(0).secretArn;
+    if (!this.masterSecret) throw new Error(`${this.identifier} is a replica: its master secret lives with the source`);
+    return this.masterSecret.arn;
   }
 
   /** Reader endpoints of the in-region replicas. */
@@ -337,16 +422,20 @@ export class PostgresDatabase extends Construct implements IConnectable, IDataSt
     };
   }
 
-  /** The KMS-encrypted groups RDS exports into; created first so RDS never makes them itself. */
-  private logGroups(id: string, identifier: string, props: PostgresDatabaseProps): LogGroup[] {
-    return LOG_EXPORTS.map(
-      (log) =>
-        new LogGroup(this, `${id}-${log}`, {
-          naming: props.naming,
-          name: `/aws/rds/instance/${identifier}/${log}`,
-          kmsKey: props.logsKey,
-          retentionInDays: props.logRetentionDays,
-        }),
-    );
+  /**
+   * The KMS-encrypted groups RDS exports into; created first so RDS never makes them itself. The
+   * `postgresql` group holds pgaudit's audit records, protected like the database.
+   */
+  private logGroups(id: string, identifier: string, props: PostgresDatabaseProps, protect: boolean): LogGroup[] {
+    return LOG_EXPORTS.map((log) => {
+      const group = new LogGroup(this, `${id}-${log}`, {
+        naming: props.naming,
+        name: `/aws/rds/instance/${identifier}/${log}`,
+        kmsKey: props.logsKey,
+        retentionInDays: props.logRetentionDays,
+      });
+      if (log === "postgresql" && protect) group.resource.lifecycle = { preventDestroy: true };
+      return group;
+    });
   }
 }

@@ -55,6 +55,11 @@ export interface PlatformBucketsProps {
    */
   readonly logsObjectLock?: LogsObjectLock;
   /**
+   * Days a replaced or deleted version of a document is kept in `documents` (and its replica).
+   * @default 365
+   */
+  readonly documentsNoncurrentVersionDays?: number;
+  /**
    * Days S3 server access logs are kept in `accessLogs`.
    * @default 365 (a year of request history for investigations, as PCI DSS 10.5.1 asks)
    */
@@ -78,7 +83,7 @@ export interface PlatformBucketsProps {
  *
  * - `staticAssets`: the web front end, served only through CloudFront origin access control (KMS).
  * - `documents`: loan documents. KMS, Standard → Standard-IA → Glacier Instant Retrieval, noncurrent
- *   versions kept a year, replicated to the DR region with Replication Time Control.
+ *   versions kept `documentsNoncurrentVersionDays`, replicated to the DR region with Replication Time Control.
  * - `backups`: exports and dumps. Backups key, Standard-IA → Glacier Flexible Retrieval, replicated.
  * - `logs`: the audit sink (ALB, CloudFront, CloudTrail, AWS Config). SSE-S3, because ALB
  *   access-log delivery supports nothing else; CloudTrail still encrypts its own files with KMS.
@@ -157,7 +162,7 @@ export class PlatformBuckets extends Construct {
       kmsKey: props.dataKey,
       preventDestroy,
       accessLogsBucket: this.accessLogs,
-      noncurrentVersionExpirationDays: 365,
+      noncurrentVersionExpirationDays: props.documentsNoncurrentVersionDays ?? 365,
       lifecycleRules: [
         {
           id: "tier-documents",

@@ -52,18 +52,34 @@ export interface SearchDomainProps {
   readonly logRetentionDays: number;
   /**
    * IAM role that is the fine-grained-access-control master user (maps to `all_access`).
-   * @default a role `lma-<env>-<region>-search-admin` that principals of this account may assume
-   * when their own IAM policy allows it (no password exists)
+   * @default a role `lma-<env>-<region>-search-admin` that only `breakGlassRoleArn` may assume,
+   * with MFA (no password exists)
    */
   readonly masterUserArn?: string;
+  /**
+   * The one role that may assume the module's master-user role, and only in a session
+   * authenticated with MFA: the environment's break-glass role, `lma-<env>-break-glass` by the
+   * naming convention (modules/search/README.md, Break-glass).
+   * Needed unless `masterUserArn` is given.
+   */
+  readonly breakGlassRoleArn?: string;
+  /**
+   * Terraform refuses to destroy the domain (`prevent_destroy`); OpenSearch has no deletion
+   * protection of its own.
+   * @default true
+   */
+  readonly preventDestroy?: boolean;
   /**
    * Create the account's OpenSearch service-linked role (needed once per account for VPC
    * domains). Only one stack of the account may do it; IAM is global.
    * @default false
    */
   readonly createServiceLinkedRole?: boolean;
-  /** Daily off-peak window start (UTC hour) for service software updates and Auto-Tune. @default 3 */
-  readonly offPeakStartHourUtc?: number;
+  /**
+   * Daily off-peak window start (UTC) for service software updates and Auto-Tune, from the
+   * environment's maintenance table (OpenSearch runs it ten hours every day).
+   */
+  readonly offPeakStartUtc: { readonly hours: number; readonly minutes: number };
 }
 
 /**
@@ -99,14 +115,17 @@ export class SearchDomain extends Construct implements IConnectable, IDataStore 
     const zoneAware = zoneAwarenessAzs > 1;
 
     if (!props.masterUserArn) {
+      if (!props.breakGlassRoleArn) throw new Error(`${domainName}: the master-user role needs breakGlassRoleArn, the only role that may assume it`);
       this.adminRole = new IamRole(this, "admin-role", {
         name: naming.globalName(`${this.name}-admin`),
-        description: `Fine-grained access control master user of ${domainName}`,
+        description: `Fine-grained access control master user of ${domainName}, break-glass with MFA only`,
         assumeRolePolicy: policyDocument([
           {
+            Sid: "BreakGlassWithMfa",
             Effect: "Allow",
-            Principal: { AWS: `arn:aws:iam::${naming.accountId}:root` },
+            Principal: { AWS: props.breakGlassRoleArn },
             Action: "sts:AssumeRole",
+            Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
           },
         ]),
       });
@@ -148,7 +167,6 @@ export class SearchDomain extends Construct implements IConnectable, IDataStore 
       ? new IamServiceLinkedRole(this, "service-linked-role", { awsServiceName: "opensearchservice.amazonaws.com" })
       : undefined;
 
-    const offPeakHour = props.offPeakStartHourUtc ?? 3;
     this.domain = new OpensearchDomain(this, "domain", {
       domainName,
       engineVersion: props.engineVersion,
@@ -194,9 +212,10 @@ export class SearchDomain extends Construct implements IConnectable, IDataStore 
       autoTuneOptions: NO_AUTO_TUNE.test(props.instanceType)
         ? { desiredState: "DISABLED", rollbackOnDisable: "NO_ROLLBACK" }
         : { desiredState: "ENABLED", rollbackOnDisable: "NO_ROLLBACK", useOffPeakWindow: true },
-      offPeakWindowOptions: { enabled: true, offPeakWindow: { windowStartTime: { hours: offPeakHour, minutes: 0 } } },
+      offPeakWindowOptions: { enabled: true, offPeakWindow: { windowStartTime: { ...props.offPeakStartUtc } } },
       softwareUpdateOptions: { autoSoftwareUpdateEnabled: true },
       dependsOn: [logPolicy, ...(serviceLinkedRole ? [serviceLinkedRole] : [])],
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
   }
 

@@ -14,6 +14,8 @@ function cache(fixture: Fixture): RedisCache {
     storageKey: fixture.key("data"),
     logsKey: fixture.key("logs"),
     logRetentionDays: 30,
+    maintenanceWindow: "sun:07:00-sun:11:00",
+    snapshotWindow: "05:00-06:00",
   });
 }
 

@@ -3,7 +3,9 @@ import { TerraformStack, Testing } from "cdktf";
 import { dev } from "../../../environments/dev";
 import { production } from "../../../environments/production";
 import { staging } from "../../../environments/staging";
+import { weeklyWindowUtc } from "../../../lib/maintenance";
 import { Naming } from "../../../lib/naming";
+import { dailyWindow, overlaps, weeklyWindow } from "../../../tooling/apply-rules/windows";
 import { RedisCache } from "../../../modules/elasticache";
 import { KmsKey } from "../../../modules/kms-key";
 import { SecurityGroup } from "../../../modules/security-group";
@@ -66,13 +68,18 @@ describe("production's Redis", () => {
     ]);
   });
 
-  it("keeps 35 days of snapshots and a final snapshot", () => {
+  it("keeps the configured snapshots, a final snapshot, and cannot be destroyed by Terraform", () => {
     expect(redis).toMatchObject({
-      snapshot_retention_limit: 35,
-      snapshot_window: "02:00-03:00",
+      snapshot_retention_limit: production.cache.snapshotRetentionDays,
       final_snapshot_identifier: "lma-production-redis-final",
-      maintenance_window: "sun:05:30-sun:06:30",
+      lifecycle: { prevent_destroy: true },
     });
+  });
+
+  it("is maintained in production's main window and snapshots outside it", () => {
+    const { windows, timeZone } = production.maintenance;
+    expect(redis.maintenance_window).toBe(weeklyWindowUtc(windows[0]!, timeZone));
+    expect(overlaps(dailyWindow(redis.snapshot_window)!, weeklyWindow(redis.maintenance_window)!)).toBe(false);
   });
 
   it("delivers slow and engine logs (JSON) to KMS log groups", () => {
@@ -113,9 +120,17 @@ describe("dev and staging Redis", () => {
     expect(parameters.parameter).toEqual([{ name: "maxmemory-policy", value: "allkeys-lru" }]);
   });
 
-  it("staging: two cache.r6g.large nodes with failover", () => {
+  it("staging: cluster mode like production, one shard with one replica, failover", () => {
     const [, redis] = group(stagingJson, "lma-staging-redis");
-    expect(redis).toMatchObject({ node_type: "cache.r6g.large", num_cache_clusters: 2, automatic_failover_enabled: true, multi_az_enabled: true });
+    expect(redis).toMatchObject({
+      node_type: "cache.r6g.large",
+      cluster_mode: "enabled",
+      num_node_groups: staging.cache.shards,
+      replicas_per_node_group: staging.cache.replicasPerShard,
+      automatic_failover_enabled: true,
+      multi_az_enabled: true,
+    });
+    expect(staging.cache).toMatchObject({ clusterMode: true, shards: 1, replicasPerShard: 1 });
   });
 });
 
@@ -145,6 +160,8 @@ describe("RedisCache", () => {
           storageKey: key,
           logsKey: key,
           logRetentionDays: 30,
+          maintenanceWindow: "sun:07:00-sun:11:00",
+          snapshotWindow: "05:00-06:00",
         }),
     ).toThrow(/cluster mode needs at least one replica per shard/);
   });

@@ -17,6 +17,7 @@ function broker(fixture: Fixture, clientManagementApiAccess?: boolean) {
     securityGroup: fixture.securityGroup("messaging", AMQPS_PORT),
     secretsKey,
     clientManagementApiAccess,
+    maintenanceWindow: { dayOfWeek: "SUNDAY", timeOfDay: "02:00", timeZone: "America/New_York" },
   });
 }
 

@@ -24,9 +24,14 @@ describe("production's RabbitMQ broker", () => {
     expect(broker.security_groups).toEqual([expect.stringMatching(/^\$\{aws_security_group\.security-groups_messaging_group_/)]);
   });
 
-  it("logs, and is patched in a Sunday UTC maintenance window", () => {
+  it("logs, and is patched from the start of production's main window, in the table's own time zone", () => {
     expect(broker.logs).toEqual({ general: true });
-    expect(broker.maintenance_window_start_time).toEqual({ day_of_week: "SUNDAY", time_of_day: "06:00", time_zone: "UTC" });
+    const { windows, timeZone } = production.maintenance;
+    expect(broker.maintenance_window_start_time).toEqual({
+      day_of_week: { sun: "SUNDAY", mon: "MONDAY", tue: "TUESDAY", wed: "WEDNESDAY", thu: "THURSDAY", fri: "FRIDAY", sat: "SATURDAY" }[windows[0]!.days[0]!],
+      time_of_day: windows[0]!.start,
+      time_zone: timeZone,
+    });
   });
 
   it("takes its administrator password from Terraform's own generator, never from code, a variable or CI", () => {
@@ -35,8 +40,9 @@ describe("production's RabbitMQ broker", () => {
     expect(generated.input.value).toBe('${replace(uuid(), "-", "")}${replace(uuid(), "-", "")}');
     expect(generated.lifecycle).toEqual({ ignore_changes: ["input"] });
     expect(broker.user).toEqual([{ username: "lma_admin", password: `\${terraform_data.${generator}.output["value"]}` }]);
-    expect(broker.lifecycle).toEqual({ ignore_changes: ["user"] });
-    expect(primary.json).not.toHaveProperty("variable");
+    expect(broker.lifecycle).toEqual({ ignore_changes: ["user"], prevent_destroy: production.deletionProtection });
+    // No input variable carries a credential (the stack's variables are other stacks' outputs).
+    expect(Object.keys(primary.json.variable ?? {}).filter((name) => /password|secret|rabbit|broker/i.test(name))).toEqual([]);
   });
 
   it("keeps the administrator's credentials in Secrets Manager under the secrets key", () => {

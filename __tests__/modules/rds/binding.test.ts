@@ -16,6 +16,9 @@ function database(fixture: Fixture, props: { readReplicas?: number } = {}) {
     secretsKey: fixture.key("secrets"),
     logsKey: fixture.key("logs"),
     logRetentionDays: 30,
+    maintenanceWindow: "sun:07:00-sun:11:00",
+    backupWindow: "05:00-06:00",
+    auditLog: ["ddl"],
   });
 }
 

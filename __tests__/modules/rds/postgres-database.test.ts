@@ -2,6 +2,9 @@ import { dev } from "../../../environments/dev";
 import { production } from "../../../environments/production";
 import { staging } from "../../../environments/staging";
 import type { EnvironmentConfig } from "../../../environments/types";
+import { weeklyWindowUtc } from "../../../lib/maintenance";
+import { MASTER_SECRET_ROTATION_FUNCTION } from "../../../stacks/data-store-props";
+import { dailyWindow, overlaps, weeklyWindow } from "../../../tooling/apply-rules/windows";
 import { listOf, synthRegional } from "../../support/synth";
 import { keyArnRef, matching, only, ref, statementsOf } from "../s3/support";
 
@@ -20,7 +23,7 @@ describe("production's PostgreSQL primary", () => {
   it("has production's configured class and storage: db.r6g.xlarge, 500 GB io2 with 12,000 IOPS, autoscaling to 2 TB", () => {
     expect(db).toMatchObject({
       engine: "postgres",
-      engine_version: "16.4",
+      engine_version: production.database.engineVersion,
       instance_class: "db.r6g.xlarge",
       allocated_storage: 500,
       storage_type: "io2",
@@ -30,7 +33,13 @@ describe("production's PostgreSQL primary", () => {
   });
 
   it("is Multi-AZ with 35 days of backups (PITR) that survive the instance", () => {
-    expect(db).toMatchObject({ multi_az: true, backup_retention_period: 35, backup_window: "03:00-04:00", delete_automated_backups: false });
+    expect(db).toMatchObject({ multi_az: true, backup_retention_period: 35, delete_automated_backups: false });
+  });
+
+  it("is maintained in the main window of production's maintenance table, and backs up outside it", () => {
+    const { windows, timeZone } = production.maintenance;
+    expect(db.maintenance_window).toBe(weeklyWindowUtc(windows[0]!, timeZone));
+    expect(overlaps(dailyWindow(db.backup_window)!, weeklyWindow(db.maintenance_window)!)).toBe(false);
   });
 
   it("cannot be deleted by accident: deletion protection, prevent_destroy, a final snapshot", () => {
@@ -43,16 +52,43 @@ describe("production's PostgreSQL primary", () => {
     });
   });
 
-  it("encrypts storage and Performance Insights with the data key, and the RDS-managed master secret with the secrets key", () => {
+  it("encrypts storage and Performance Insights with the data key", () => {
     expect(db).toMatchObject({
       storage_encrypted: true,
       kms_key_id: keyArnRef(primary, "lma-production-data"),
       performance_insights_enabled: true,
       performance_insights_kms_key_id: keyArnRef(primary, "lma-production-data"),
-      manage_master_user_password: true,
-      master_user_secret_kms_key_id: keyArnRef(primary, "lma-production-secrets"),
     });
+  });
+
+  it("takes its master password write-only from a generated local that also fills the master secret, never RDS's managed mode", () => {
+    expect(db.manage_master_user_password).toBeUndefined();
     expect(db.password).toBeUndefined();
+    expect(db.password_wo).toMatch(/^\$\{local\.database_master-password_[A-F0-9]+\}$/);
+    expect(db.password_wo_version).toBe(1);
+    const local = db.password_wo.slice(2, -1).replace(/^local\./, "");
+    expect(primary.locals?.[local]).toMatch(/uuid\(\)/);
+    const [secretName, secret] = only(primary, "aws_secretsmanager_secret", (body) => body.name === "lma-production/postgres/master");
+    expect(secret).toMatchObject({ kms_key_id: keyArnRef(primary, "lma-production-secrets"), recovery_window_in_days: 30, lifecycle: { prevent_destroy: true } });
+    const [, value] = only(primary, "aws_secretsmanager_secret_version", (body) => body.secret_id === ref("aws_secretsmanager_secret", secretName, "id"));
+    expect(value.secret_string).toBeUndefined();
+    expect(value.secret_string_wo).toContain(`"password" = ${db.password_wo.slice(2, -1)}`);
+    expect(value.secret_string_wo_version).toBe(db.password_wo_version);
+  });
+
+  it("rotates the master secret with the platform's pinned rotation function, which alone may reach the database for it", () => {
+    const [secretName] = only(primary, "aws_secretsmanager_secret", (body) => body.name === "lma-production/postgres/master");
+    const [functionName, fn] = only(primary, "aws_lambda_function", (body) => body.function_name === `lma-production-${MASTER_SECRET_ROTATION_FUNCTION}`);
+    expect(fn.s3_key).toBe(`lambda/${MASTER_SECRET_ROTATION_FUNCTION}/${production.release.functions[MASTER_SECRET_ROTATION_FUNCTION]}.zip`);
+    expect(fn.memory_size).toBe(production.functions[MASTER_SECRET_ROTATION_FUNCTION]!.memoryMiB);
+    const [, rotation] = only(primary, "aws_secretsmanager_secret_rotation", (body) => body.secret_id === ref("aws_secretsmanager_secret", secretName, "id"));
+    expect(rotation.rotation_lambda_arn).toBe(ref("aws_lambda_function", functionName, "arn"));
+    expect(rotation.rotation_rules.automatically_after_days).toBeLessThanOrEqual(90);
+    const [, permission] = only(primary, "aws_lambda_permission", (body) => body.principal === "secretsmanager.amazonaws.com");
+    expect(permission.source_arn).toBe(ref("aws_secretsmanager_secret", secretName, "arn"));
+    const [, policy] = only(primary, "aws_iam_role_policy", (body) => body.role === ref("aws_iam_role", fn.role.slice(2, -1).split(".")[1]!, "name"));
+    const rotate = statementsOf(policy.policy).find((statement) => statement.Sid === "RotateOwnSecret");
+    expect(rotate?.Resource).toBe(ref("aws_secretsmanager_secret", secretName, "arn"));
   });
 
   it("is private, IAM-authenticated, monitored every 15 s and exports its logs", () => {
@@ -62,8 +98,8 @@ describe("production's PostgreSQL primary", () => {
       monitoring_interval: 15,
       enabled_cloudwatch_logs_exports: ["postgresql", "upgrade"],
       ca_cert_identifier: "rds-ca-rsa2048-g1",
-      // A pinned minor (16.4) moves through configuration, never behind Terraform's back.
-      auto_minor_version_upgrade: false,
+      // The major is pinned; RDS applies minors in the maintenance window (docs/version-policy.md).
+      auto_minor_version_upgrade: true,
     });
     expect(db.vpc_security_group_ids).toEqual([expect.stringMatching(/^\$\{aws_security_group\.security-groups_database_group_/)]);
   });
@@ -87,7 +123,17 @@ describe("production's PostgreSQL primary", () => {
       log_connections: "1",
       log_disconnections: "1",
       log_min_duration_statement: "500",
+      "pgaudit.log": production.database.auditLog.join(","),
+      "pgaudit.role": "rds_pgaudit",
     });
+    expect(values.shared_preload_libraries.split(",")).toContain("pgaudit");
+    const preload = group.parameter.find((p: { name: string }) => p.name === "shared_preload_libraries");
+    expect(preload.apply_method).toBe("pending-reboot");
+  });
+
+  it("keeps the exported server log, where pgaudit writes, as protected as the database", () => {
+    const [, group] = only(primary, "aws_cloudwatch_log_group", (body) => body.name === "/aws/rds/instance/lma-production-postgres/postgresql");
+    expect(group.lifecycle).toEqual({ prevent_destroy: true });
   });
 
   it("has an enhanced-monitoring role trusted only by RDS monitoring for this account", () => {
@@ -119,7 +165,12 @@ describe("production's PostgreSQL primary", () => {
       publicly_accessible: false,
       skip_final_snapshot: true,
       backup_retention_period: 0,
+      storage_encrypted: true,
+      kms_key_id: keyArnRef(primary, "lma-production-data"),
+      deletion_protection: true,
+      lifecycle: { prevent_destroy: true },
     });
+    expect(replicas[0]!.password_wo).toBeUndefined();
   });
 
   it("lets the scheduled jobs connect as their own database user on the writer and the replica, in their role's policy", () => {
@@ -140,7 +191,8 @@ describe("production's PostgreSQL primary", () => {
   it("outputs the endpoint, the port and the master secret's ARN", () => {
     expect(primary.output?.database_endpoint?.value).toBe(ref("aws_db_instance", logical, "endpoint"));
     expect(primary.output?.database_port?.value).toBe(ref("aws_db_instance", logical, "port"));
-    expect(primary.output?.database_master_secret_arn?.value).toBe(`\${aws_db_instance.${logical}.master_user_secret[0].secret_arn}`);
+    const [secretName] = only(primary, "aws_secretsmanager_secret", (body) => body.name === "lma-production/postgres/master");
+    expect(primary.output?.database_master_secret_arn?.value).toBe(ref("aws_secretsmanager_secret", secretName, "arn"));
   });
 });
 
@@ -161,6 +213,8 @@ describe("production's cross-region replica in eu-west-1", () => {
 
   it("carries no master secret, engine or size of its own (they come from the source)", () => {
     expect(replica.manage_master_user_password).toBeUndefined();
+    expect(replica.password_wo).toBeUndefined();
+    expect(listOf(standby, "aws_secretsmanager_secret_rotation")).toEqual([]);
     expect(replica.engine).toBeUndefined();
     expect(replica.allocated_storage).toBeUndefined();
   });
@@ -170,15 +224,14 @@ describe("production's cross-region replica in eu-west-1", () => {
     expect(standby.output?.database_master_secret_arn).toBeUndefined();
   });
 
-  it("promotes by configuration: no source, Multi-AZ, 35 days of backups, a managed secret in eu-west-1", () => {
+  it("promotes by configuration: no source, Multi-AZ, 35 days of backups, a new master password in a rotated secret in eu-west-1", () => {
     const [, db] = instance(promoted, "lma-production-postgres");
     expect(db.replicate_source_db).toBeUndefined();
-    expect(db).toMatchObject({
-      multi_az: true,
-      backup_retention_period: 35,
-      manage_master_user_password: true,
-      master_user_secret_kms_key_id: keyArnRef(promoted, "lma-production-secrets"),
-    });
+    expect(db).toMatchObject({ multi_az: true, backup_retention_period: 35, password_wo_version: 1 });
+    expect(db.password_wo).toMatch(/^\$\{local\./);
+    const [secretName, secret] = only(promoted, "aws_secretsmanager_secret", (body) => body.name === "lma-production/postgres/master");
+    expect(secret.kms_key_id).toBe(keyArnRef(promoted, "lma-production-secrets"));
+    only(promoted, "aws_secretsmanager_secret_rotation", (body) => body.secret_id === ref("aws_secretsmanager_secret", secretName, "id"));
   });
 });
 
@@ -206,7 +259,7 @@ describe("dev's PostgreSQL: the cheap settings, chosen in configuration", () => 
   it("keeps every security control of production", () => {
     expect(db).toMatchObject({
       storage_encrypted: true,
-      manage_master_user_password: true,
+      password_wo_version: 1,
       iam_database_authentication_enabled: true,
       performance_insights_enabled: true,
       publicly_accessible: false,

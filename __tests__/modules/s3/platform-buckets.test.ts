@@ -89,7 +89,7 @@ describe("the platform buckets, production primary", () => {
     expect(matching(primary, "aws_s3_bucket_logging", (body) => body.bucket === ref("aws_s3_bucket", accessLogsBucket, "id"))).toEqual([]);
   });
 
-  it("tiers documents Standard → Standard-IA → Glacier Instant Retrieval and keeps old versions a year", () => {
+  it("tiers documents Standard → Standard-IA → Glacier Instant Retrieval and keeps old versions as configured", () => {
     const rules = ofBucket(primary, "aws_s3_bucket_lifecycle_configuration", name("documents")).rule;
     expect(rules.find((rule: { id: string }) => rule.id === "tier-documents")).toMatchObject({
       status: "Enabled",
@@ -99,7 +99,7 @@ describe("the platform buckets, production primary", () => {
       ],
     });
     expect(rules.find((rule: { id: string }) => rule.id === "expire-noncurrent-versions").noncurrent_version_expiration).toEqual([
-      { noncurrent_days: 365 },
+      { noncurrent_days: production.storage.documentsNoncurrentVersionDays },
     ]);
   });
 

@@ -18,6 +18,8 @@ describe("SearchDomain.bind", () => {
       storageKey: fixture.key("data"),
       logsKey: fixture.key("logs"),
       logRetentionDays: 30,
+      offPeakStartUtc: { hours: 7, minutes: 0 },
+      breakGlassRoleArn: "arn:aws:iam::111111111111:role/lma-test-break-glass",
     });
     const client = fixture.client("analytics");
     exposeBinding(fixture, store, client, store.bind(client));

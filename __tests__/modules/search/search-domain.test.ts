@@ -1,6 +1,7 @@
 import { dev } from "../../../environments/dev";
 import { production } from "../../../environments/production";
 import { staging } from "../../../environments/staging";
+import { offPeakStartUtc } from "../../../lib/maintenance";
 import { listOf, synthRegional } from "../../support/synth";
 import { keyArnRef, only, ref, statement, statementsOf } from "../s3/support";
 
@@ -14,7 +15,7 @@ describe("production's OpenSearch domain", () => {
 
   it("is 3 × r6g.large.search with 100 GB gp3 each, zone-aware over 3 AZs, with 3 dedicated masters", () => {
     expect(domain.domain_name).toBe("lma-production-search");
-    expect(domain.engine_version).toBe("OpenSearch_2.13");
+    expect(domain.engine_version).toBe(production.search.engineVersion);
     expect(domain.cluster_config).toEqual({
       instance_type: "r6g.large.search",
       instance_count: 3,
@@ -66,6 +67,25 @@ describe("production's OpenSearch domain", () => {
       ArnLike: { "aws:SourceArn": `arn:aws:es:us-east-1:${production.accountId}:domain/lma-production-search` },
     });
     expect(domain.depends_on).toContain(`aws_cloudwatch_log_resource_policy.${policyName}`);
+  });
+
+  it("has a master-user role only the environment's break-glass role may assume, and only with MFA", () => {
+    const [, adminRole] = only(primary, "aws_iam_role", (body) => body.name === "lma-production-use1-search-admin");
+    expect(statementsOf(adminRole.assume_role_policy)).toEqual([
+      {
+        Sid: "BreakGlassWithMfa",
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${production.accountId}:role/lma-production-break-glass` },
+        Action: "sts:AssumeRole",
+        Condition: { Bool: { "aws:MultiFactorAuthPresent": "true" } },
+      },
+    ]);
+  });
+
+  it("updates its software in the off-peak window starting with production's main maintenance window, and cannot be destroyed by Terraform", () => {
+    const { windows, timeZone } = production.maintenance;
+    expect(domain.off_peak_window_options).toEqual({ enabled: true, off_peak_window: { window_start_time: offPeakStartUtc(windows[0]!, timeZone) } });
+    expect(domain.lifecycle).toEqual({ prevent_destroy: true });
   });
 
   it("admits only this account's principals in its resource policy", () => {
