@@ -493,6 +493,16 @@ const accountServicesSchema = z.strictObject({
   shieldAdvanced: ownership.default("external"),
 });
 
+/** What `adopt` in `accountServices` imports by, where the existing resource's id is not derivable. */
+const accountServiceIdsSchema = z.strictObject({
+  /** GuardDuty's detector id in each region, when `guardDuty` is `adopt` (GuardDuty generates it). */
+  guardDutyDetectorIds: z.record(z.string(), matching(/^[0-9a-f]{32}$/, "a GuardDuty detector id (32 hex digits)")).optional(),
+  /** The existing AWS Config recorder's name (one per region), when `config` is `adopt`. @default "default" */
+  configRecorderName: z.string().min(1, { error: "must not be empty" }).optional(),
+  /** The existing AWS Config delivery channel's name, when `config` is `adopt`. @default "default" */
+  configDeliveryChannelName: z.string().min(1, { error: "must not be empty" }).optional(),
+});
+
 /** Where stacks keep their Terraform state. */
 const backendSchema = z.discriminatedUnion("type", [
   /** The S3 bucket and lock table of the environment's bootstrap stack. */
@@ -737,6 +747,8 @@ const environmentShape = {
     openSearchServiceLinkedRole: "create",
     shieldAdvanced: "external",
   }),
+  /** Ids of existing account services that `accountServices` adopts. */
+  accountServiceIds: accountServiceIdsSchema.optional(),
   /** @default `{ type: "s3" }` */
   backend: backendSchema.default({ type: "s3" }),
   ci: ciSchema.optional(),

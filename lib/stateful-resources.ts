@@ -2,8 +2,9 @@
  * The AWS resource types whose deletion loses data or identity that cannot be recreated by
  * applying again: a replaced database comes back empty, a deleted KMS key makes everything it
  * encrypted unreadable, a replaced secret gets a new ARN every consumer still points at.
- * Exported for every check that must treat these resources with care (the plan guard, the
- * checkov skip list's review, deletion-protection tests).
+ * The one list: the plan guard (tooling/plan-guard), the apply rule `stateful-resources-protected`
+ * (tooling/apply-rules/rules/stateful.ts) and the stacks' `prevent_destroy` (stacks/aws-stack.ts)
+ * all read it.
  */
 export const STATEFUL_RESOURCE_TYPES: Readonly<Record<string, string>> = {
   aws_db_instance: "RDS instance or read replica",

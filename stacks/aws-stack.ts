@@ -1,26 +1,45 @@
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { LocalBackend, S3Backend, TerraformStack } from "cdktf";
-import type { Construct } from "constructs";
+import { Aspects, type IAspect, LocalBackend, TerraformResource, TerraformStack } from "cdktf";
+import type { Construct, IConstruct } from "constructs";
 import type { AwsRegion, EnvironmentConfig } from "../environments/types";
 import { Naming } from "../lib/naming";
+import { statefulKind } from "../lib/stateful-resources";
 import { defaultTags } from "../lib/tags";
-import { stateLocation } from "../modules/state-backend";
+import { declareBackend } from "./backend";
 
 export interface AwsStackProps {
   readonly environment: EnvironmentConfig;
   /** The stack's home region: its default provider and, for remote state, its state bucket. */
   readonly region: AwsRegion;
   /**
-   * `s3`: the account's state bucket in this region, DynamoDB and S3-native locking.
+   * `remote`: the environment's `backend` (environments/schema.ts): the account's state bucket in
+   * this region (stacks/backend.ts), or an HCP Terraform workspace.
    * `local`: only for the bootstrap stack that creates those buckets.
    */
-  readonly backend: "s3" | "local";
+  readonly backend: "remote" | "local";
+}
+
+/**
+ * `prevent_destroy` on every resource whose loss loses data (lib/stateful-resources.ts: stores,
+ * keys, secrets, repositories, buckets, lock tables, audit log groups), so that in an environment
+ * with deletion protection no module can forget it. A resource that sets `prevent_destroy: false`
+ * itself keeps it, and the apply rule `stateful-resources-protected` reports it.
+ */
+class PreventDestroyOfStatefulResources implements IAspect {
+  visit(node: IConstruct): void {
+    if (!(node instanceof TerraformResource)) return;
+    const values = node instanceof CloudwatchLogGroup ? { name: node.nameInput } : {};
+    if (!statefulKind(node.terraformResourceType, values) || node.lifecycle?.preventDestroy === false) return;
+    node.lifecycle = { ...node.lifecycle, preventDestroy: true };
+  }
 }
 
 /**
  * What every AWS stack shares: a provider that can only touch the environment's account
- * (`allowed_account_ids`), reached through the deploy role, with the platform's default tags;
- * and its backend. Stacks never read each other's state; links come from the naming convention.
+ * (`allowed_account_ids`), reached through the deploy role, with the platform's default tags; its
+ * backend; and, where the environment has deletion protection, `prevent_destroy` on every
+ * stateful resource. Stacks never read each other's state; links come from the naming convention.
  */
 export abstract class AwsStack extends TerraformStack {
   readonly environment: EnvironmentConfig;
@@ -37,22 +56,10 @@ export abstract class AwsStack extends TerraformStack {
     // S3-native state locking needs 1.10; Terraform enforces this itself at init.
     this.addOverride("terraform.required_version", ">= 1.10.0");
 
-    if (props.backend === "local") {
-      new LocalBackend(this, { path: `terraform.${id}.tfstate` });
-      return;
-    }
-    const state = stateLocation(this.naming);
-    new S3Backend(this, {
-      bucket: state.bucket,
-      key: `${id}/terraform.tfstate`,
-      region: state.region,
-      encrypt: true,
-      kmsKeyId: this.naming.arn("kms", state.kmsKeyAlias),
-      dynamodbTable: state.lockTable,
-      assumeRole: { roleArn: this.deployRoleArn, sessionName: `${id}-state` },
-    });
-    // S3-native locking (Terraform ≥ 1.10); cdktf 0.21's S3Backend has no typed field for it.
-    this.addOverride("terraform.backend.s3.use_lockfile", true);
+    if (props.environment.deletionProtection) Aspects.of(this).add(new PreventDestroyOfStatefulResources());
+
+    if (props.backend === "local") new LocalBackend(this, { path: `terraform.${id}.tfstate` });
+    else declareBackend(this, { backend: props.environment.backend, naming: this.naming, stateRoleArn: this.deployRoleArn });
   }
 
   /**

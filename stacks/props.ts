@@ -4,7 +4,7 @@ import type { Naming } from "../lib/naming";
 import { subnetPlanOf } from "../lib/subnets";
 import { type PlatformDeployment, type PlatformService, type ServicePlatformProps, secretEnvironmentName } from "../modules/ecs";
 import type { PlatformFunctionsProps } from "../modules/serverless";
-import type { SecurityBaselineProps } from "../modules/security";
+import type { DetectionOwnership, SecurityBaselineProps } from "../modules/security";
 import type { VpcProps } from "../modules/vpc";
 
 /**
@@ -36,8 +36,30 @@ export function securityProps(
     logRetentionDays: environment.logRetentionDays,
     wafRateLimitPer5Min: environment.security.wafRateLimitPer5Min,
     shieldAdvanced: environment.security.shieldAdvanced,
+    deployRoleArn: `arn:aws:iam::${environment.accountId}:role/${environment.deployRoleName}`,
+    detectionOwnership: detectionOwnership(environment, region),
     // Outside protected environments a deleted secret's name is free again after a week.
     secretRecoveryWindowInDays: environment.deletionProtection ? 30 : 7,
+  };
+}
+
+/** The environment's `accountServices` for one region's detection; an adopted detector needs its id. */
+function detectionOwnership(environment: EnvironmentConfig, region: RegionConfig): DetectionOwnership {
+  const services = environment.accountServices;
+  const ids = environment.accountServiceIds;
+  const guardDutyDetectorId = ids?.guardDutyDetectorIds?.[region.region];
+  if (services.guardDuty === "adopt" && !guardDutyDetectorId) {
+    throw new Error(
+      `environments/${environment.name}.ts: accountServiceIds.guardDutyDetectorIds.${region.region}: required when accountServices.guardDuty is "adopt" (the detector id it imports)`,
+    );
+  }
+  return {
+    guardDuty: services.guardDuty,
+    securityHub: services.securityHub,
+    config: services.config,
+    guardDutyDetectorId,
+    configRecorderName: ids?.configRecorderName,
+    configDeliveryChannelName: ids?.configDeliveryChannelName,
   };
 }
 

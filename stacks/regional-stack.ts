@@ -47,7 +47,7 @@ export class RegionalStack extends AwsStack {
   readonly cdn?: WebDistribution;
 
   constructor(scope: Construct, environment: EnvironmentConfig, region: RegionConfig) {
-    super(scope, `lma-${environment.name}-${region.region}`, { environment, region: region.region, backend: "s3" });
+    super(scope, `lma-${environment.name}-${region.region}`, { environment, region: region.region, backend: "remote" });
     this.region = region;
     const { naming } = this;
 

@@ -7,6 +7,13 @@ import { SecureBucket } from "../s3/bucket";
 export interface ArtifactStoreProps {
   readonly naming: Naming;
   /**
+   * The roles that upload artifacts and deploy them (Lambda reads the object with the deployer's
+   * rights): the key policy names them, for use through S3 only.
+   */
+  readonly keyUserRoleArns: readonly string[];
+  /** Receives the bucket's server access logs. */
+  readonly accessLogsBucket: SecureBucket;
+  /**
    * Days a replaced artifact version is kept, so a rollback to the previous release still works.
    * @default 180
    */
@@ -32,11 +39,13 @@ export class ArtifactStore extends Construct {
       alias: "artifacts",
       description: `Release artifacts of ${naming.prefix} in ${naming.region}`,
     });
+    this.kmsKey.grantViaServices("ArtifactRolesThroughS3", props.keyUserRoleArns, ["s3"]);
     this.bucket = new SecureBucket(this, "bucket", {
       naming,
       component: "artifacts",
       kmsKey: this.kmsKey,
       noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays ?? 180,
+      accessLogsBucket: props.accessLogsBucket,
       preventDestroy: true,
     });
   }

@@ -10,7 +10,7 @@ import { KmsKey } from "../kms-key";
 import type { SecureBucket } from "../s3";
 import { AccountControls, type PasswordPolicy } from "./account-controls";
 import { AuditTrail } from "./audit-trail";
-import { RegionalDetection, type SecurityHubStandard } from "./detection";
+import { type DetectionOwnership, RegionalDetection, type SecurityHubStandard } from "./detection";
 import type { Role } from "../iam-role";
 import { guardDutyAgentRepositoryArn, type WorkloadIdentity, WorkloadRoles } from "./iam";
 import { type DataClass, SecurityKeys } from "./keys";
@@ -20,9 +20,17 @@ import { WebAcl } from "./waf";
 export { AccountControls, DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from "./account-controls";
 export { AuditTrail, type AuditTrailProps } from "./audit-trail";
 export { configRuleName, MANAGED_CONFIG_RULES, type ManagedConfigRule } from "./config-rules";
-export { GUARDDUTY_FEATURES, RegionalDetection, SECURITY_HUB_STANDARDS, type SecurityHubStandard } from "./detection";
+export { type AccountServiceMode, declareOwned } from "./ownership";
+export {
+  CREATE_ALL,
+  type DetectionOwnership,
+  GUARDDUTY_FEATURES,
+  RegionalDetection,
+  SECURITY_HUB_STANDARDS,
+  type SecurityHubStandard,
+} from "./detection";
 export { GUARDDUTY_AGENT_ACCOUNTS, guardDutyAgentRepositoryArn, type WorkloadIdentity, WorkloadRoles, type WorkloadRolesProps } from "./iam";
-export { DATA_CLASSES, type DataClass, KEY_SPECS, keyAliasArn, SecurityKeys } from "./keys";
+export { DATA_CLASSES, type DataClass, KEY_SPECS, keyAliasArn, SecurityKeys, type SecurityKeysProps } from "./keys";
 export { ApplicationSecrets, type SecretRotation, secretName } from "./secrets";
 export { internetEgressGroupNames, PORTS, SecurityGroupChain, type SecurityGroupChainProps } from "./security-groups";
 export { DEFAULT_MANAGED_RULE_GROUPS, type ManagedRuleGroup, REDACTED_HEADERS, WebAcl } from "./waf";
@@ -40,11 +48,19 @@ export interface SecurityBaselineProps {
   readonly aggregatedRegions?: readonly string[];
   /** The ECS services: a task role each; the execution role reads the secrets they list. */
   readonly services: readonly WorkloadIdentity[];
+  /** The role Terraform applies as; the keys let it create encrypted resources through their services. */
+  readonly deployRoleArn: string;
+  /** Which of GuardDuty, Security Hub and Config this stack creates, adopts or leaves to others. @default CREATE_ALL */
+  readonly detectionOwnership?: DetectionOwnership;
   /** Days CloudWatch Logs keep the WAF and trail logs. */
   readonly logRetentionDays: number;
   /** WAF rate limit per client IP over 5 minutes. */
   readonly wafRateLimitPer5Min: number;
-  /** Shield Advanced protections through `protectWithShield` (needs the account's subscription). @default false */
+  /**
+   * Shield Advanced protections through `protectWithShield`. They need the account's subscription:
+   * the bootstrap stack's when `accountServices.shieldAdvanced` is `create` or `adopt`, the
+   * organisation's when `external`. @default false
+   */
   readonly shieldAdvanced?: boolean;
   /**
    * Days a deleted secret can still be restored.
@@ -101,7 +117,7 @@ export class SecurityBaseline extends Construct {
     const { naming } = props;
     const primary = props.primaryRegion;
 
-    this.keys = new SecurityKeys(this, "keys", { naming });
+    this.keys = new SecurityKeys(this, "keys", { naming, deployRoleArn: props.deployRoleArn });
     this.secrets = new ApplicationSecrets(this, "secrets", {
       naming,
       services: props.services,
@@ -122,6 +138,7 @@ export class SecurityBaseline extends Construct {
       aggregatedRegions: primary ? props.aggregatedRegions : [],
       standards: props.securityHubStandards,
       permissionsBoundaryArn: props.permissionsBoundaryArn,
+      ownership: props.detectionOwnership,
     });
     if (primary) this.accountControls = new AccountControls(this, "account", { naming, passwordPolicy: props.passwordPolicy });
 

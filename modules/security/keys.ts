@@ -9,9 +9,11 @@ export type DataClass = (typeof DATA_CLASSES)[number];
 interface KeySpec {
   readonly description: string;
   /**
-   * Services that encrypt resources of this class with the key on behalf of account principals
-   * (`kms:ViaService`). Services that act under their own principal (CloudWatch Logs, CloudTrail)
-   * are granted by the construct that wires them, with conditions naming the exact resource.
+   * Services through which the deploy role creates resources encrypted with the key
+   * (`kms:ViaService`): the service creates the grants its hosts need with the caller's rights.
+   * Services that act under their own principal (CloudWatch Logs, CloudTrail) are granted by the
+   * construct that wires them, with conditions naming the exact resource; the roles that read and
+   * write the data are named from their own grants (modules/kms-key).
    */
   readonly viaServices: readonly string[];
 }
@@ -22,16 +24,16 @@ interface KeySpec {
  */
 export const KEY_SPECS: Readonly<Record<DataClass, KeySpec>> = {
   data: {
-    description: "Data stores and documents (RDS, ElastiCache, OpenSearch, Amazon MQ, S3)",
-    viaServices: ["rds", "elasticache", "es", "mq", "s3"],
+    description: "Data stores and documents (RDS, ElastiCache, OpenSearch, Amazon MQ, S3, ECR images, Lambda environments)",
+    viaServices: ["rds", "elasticache", "es", "mq", "s3", "ecr", "lambda"],
   },
   logs: {
     description: "Logs and the audit trail (CloudWatch Logs, CloudTrail, log objects in S3)",
     viaServices: ["s3"],
   },
   secrets: {
-    description: "Application secrets in Secrets Manager",
-    viaServices: ["secretsmanager"],
+    description: "Application secrets in Secrets Manager (and the database's master secret)",
+    viaServices: ["secretsmanager", "rds"],
   },
   backups: {
     description: "Backups and snapshot copies (AWS Backup, RDS, S3 backups bucket)",
@@ -44,6 +46,12 @@ export function keyAliasArn(naming: Naming, dataClass: DataClass): string {
   return naming.arn("kms", `alias/${naming.name(dataClass)}`);
 }
 
+export interface SecurityKeysProps {
+  readonly naming: Naming;
+  /** The role Terraform applies as: it creates the encrypted resources, through `KEY_SPECS[class].viaServices` only. */
+  readonly deployRoleArn: string;
+}
+
 /** One customer-managed key per data class, in this stack's region. */
 export class SecurityKeys extends Construct {
   readonly data: KmsKey;
@@ -51,7 +59,7 @@ export class SecurityKeys extends Construct {
   readonly secrets: KmsKey;
   readonly backups: KmsKey;
 
-  constructor(scope: Construct, id: string, props: { readonly naming: Naming }) {
+  constructor(scope: Construct, id: string, props: SecurityKeysProps) {
     super(scope, id);
     const { naming } = props;
     const create = (dataClass: DataClass): KmsKey => {
@@ -61,7 +69,7 @@ export class SecurityKeys extends Construct {
         alias: dataClass,
         description: `${spec.description} of ${naming.prefix} in ${naming.region}`,
       });
-      key.grantViaServices("UseThroughIntegratedServices", naming, spec.viaServices);
+      key.grantViaServices("DeployRoleCreatesEncryptedResources", [props.deployRoleArn], spec.viaServices);
       return key;
     };
     this.data = create("data");

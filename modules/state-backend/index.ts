@@ -25,6 +25,13 @@ export function stateLocation(naming: Naming): StateLocation {
 export interface StateBackendProps {
   readonly naming: Naming;
   /**
+   * The roles Terraform reads and writes state as (the deploy role the backends assume): the key
+   * policy names them, for use through S3 and DynamoDB only.
+   */
+  readonly stateRoleArns: readonly string[];
+  /** Receives the state bucket's server access logs (every read of the state is recorded). */
+  readonly accessLogsBucket: SecureBucket;
+  /**
    * Days superseded state versions are kept; versions are the undo history of every apply.
    * @default 90
    */
@@ -53,11 +60,13 @@ export class StateBackend extends Construct {
       alias: "tfstate",
       description: `Terraform state of ${naming.prefix} in ${naming.region}`,
     });
+    this.kmsKey.grantViaServices("StateRolesThroughS3AndDynamoDb", props.stateRoleArns, ["s3", "dynamodb"]);
     this.bucket = new SecureBucket(this, "bucket", {
       naming,
       component: "tfstate",
       kmsKey: this.kmsKey,
       noncurrentVersionExpirationDays: props.noncurrentVersionExpirationDays ?? 90,
+      accessLogsBucket: props.accessLogsBucket,
       preventDestroy: true,
     });
     this.lockTable = new DynamodbTable(this, "lock-table", {
@@ -72,3 +81,4 @@ export class StateBackend extends Construct {
     });
   }
 }
+export { BootstrapAccessLogs, type BootstrapAccessLogsProps } from "./access-logs";

@@ -11,7 +11,7 @@ import { STATEFUL_RULES } from "./rules/stateful";
 import type { Finding, Rule, RuleContext, StackJson } from "./types";
 
 export type { Finding, Rule, RuleContext, RuleInput, StackJson } from "./types";
-export { STATEFUL_TYPES } from "./rules/stateful";
+export { DELETION_PROTECTION } from "./rules/stateful";
 
 export const RULES: readonly Rule[] = [
   ...NAME_RULES,

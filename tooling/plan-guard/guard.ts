@@ -1,5 +1,5 @@
 import type { Approval, DestructiveAction } from "./allow-list";
-import { statefulKind } from "./stateful-resources";
+import { statefulKind } from "../../lib/stateful-resources";
 
 /** The parts of `terraform show -json <plan>` the guard reads (format 1.2, Terraform 1.11). */
 export interface PlannedChange {

@@ -10,5 +10,5 @@ export {
   VERDICT_MARKDOWN_HEADER,
   verdictMarkdownRow,
 } from "./guard";
-export { AUDIT_LOG_GROUP_PATTERNS, STATEFUL_RESOURCE_TYPES, statefulKind } from "./stateful-resources";
+export { AUDIT_LOG_GROUP_PATTERNS, STATEFUL_RESOURCE_TYPES, statefulKind } from "../../lib/stateful-resources";
 export { environmentOfStack } from "./stack-environment";

@@ -1,7 +1,7 @@
 import { Testing } from "cdktf";
 import { dev } from "../../../environments/dev";
 import { production } from "../../../environments/production";
-import { configRuleName, MANAGED_CONFIG_RULES } from "../../../modules/security";
+import { configRuleName, MANAGED_CONFIG_RULES, SECURITY_HUB_STANDARDS } from "../../../modules/security";
 import { ref, resourceAt, SecurityFixtureStack, statement, synthFixture } from "./fixture";
 
 const ACCOUNT = production.accountId;
@@ -44,20 +44,15 @@ describe("GuardDuty", () => {
 });
 
 describe("Security Hub", () => {
-  it("subscribes to CIS v1.4.0 and v3.0.0, PCI DSS v3.2.1 and FSBP in the stack's region, nothing by default", () => {
+  it("subscribes to every standard of SECURITY_HUB_STANDARDS (CIS v3.0.0, PCI DSS v4.0.1, FSBP) in the stack's region, nothing by default", () => {
     expect(resourceAt(primary, "aws_securityhub_account", "security/detection/security-hub")).toMatchObject({
       enable_default_standards: false,
       control_finding_generator: "SECURITY_CONTROL",
       auto_enable_controls: true,
     });
     const arns = (json: typeof primary) => Object.values(json.resource.aws_securityhub_standards_subscription!).map((s) => s.standards_arn).sort();
-    expect(arns(primary)).toEqual([
-      "arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0",
-      "arn:aws:securityhub:us-east-1::standards/cis-aws-foundations-benchmark/v/1.4.0",
-      "arn:aws:securityhub:us-east-1::standards/cis-aws-foundations-benchmark/v/3.0.0",
-      "arn:aws:securityhub:us-east-1::standards/pci-dss/v/3.2.1",
-    ]);
-    expect(arns(standby)).toContain("arn:aws:securityhub:eu-west-1::standards/pci-dss/v/3.2.1");
+    expect(arns(primary)).toEqual(Object.values(SECURITY_HUB_STANDARDS).map((path) => `arn:aws:securityhub:us-east-1::${path}`).sort());
+    expect(arns(standby)).toEqual(Object.values(SECURITY_HUB_STANDARDS).map((path) => `arn:aws:securityhub:eu-west-1::${path}`).sort());
   });
 
   it("aggregates the DR region's findings into the primary region", () => {

@@ -1,11 +1,13 @@
 import { dev } from "../../../environments/dev";
 import { production } from "../../../environments/production";
 import { Naming } from "../../../lib/naming";
-import { DATA_CLASSES, keyAliasArn } from "../../../modules/security";
-import { resourceAt, statement, statements, synthFixture } from "./fixture";
+import { ADMINISTRATION_ACTIONS } from "../../../modules/kms-key";
+import { DATA_CLASSES, KEY_SPECS, keyAliasArn } from "../../../modules/security";
+import { ref, resourceAt, statement, statements, synthFixture } from "./fixture";
 
 const ACCOUNT = production.accountId;
-const ROOT = { AWS: `arn:aws:iam::${ACCOUNT}:root` };
+const ROOT = { AWS: [`arn:aws:iam::${ACCOUNT}:root`] };
+const DEPLOY_ROLE = `arn:aws:iam::${ACCOUNT}:role/${production.deployRoleName}`;
 const USE_AND_GRANT = [
   "kms:Encrypt",
   "kms:Decrypt",
@@ -27,39 +29,63 @@ describe("KMS keys per data class", () => {
     expect(resourceAt(primary, "aws_kms_alias", `security/keys/${dataClass}/alias`).name).toBe(`alias/lma-production-${dataClass}`);
   });
 
-  it("grants kms:* to the account root only", () => {
+  it("the account root administers every key without using it, and nobody gets kms:*", () => {
     for (const dataClass of DATA_CLASSES) {
-      const admin = statements(keyOf(primary, dataClass).policy).filter((candidate) => [candidate.Action].flat().includes("kms:*"));
-      expect(admin).toEqual([{ Sid: "AccountRootAdministers", Effect: "Allow", Principal: ROOT, Action: "kms:*", Resource: "*" }]);
+      const policy = keyOf(primary, dataClass).policy;
+      expect(statement(policy, "KeyAdministration")).toEqual({ Sid: "KeyAdministration", Effect: "Allow", Principal: ROOT, Action: ADMINISTRATION_ACTIONS, Resource: "*" });
+      expect(ADMINISTRATION_ACTIONS.some((action) => /^kms:(Encrypt|Decrypt|ReEncrypt|GenerateDataKey)/.test(action))).toBe(false);
+      expect(statements(policy).filter((candidate) => [candidate.Action].flat().includes("kms:*"))).toEqual([]);
     }
   });
 
-  it.each([
-    ["data", ["rds", "elasticache", "es", "mq", "s3"]],
-    ["logs", ["s3"]],
-    ["secrets", ["secretsmanager"]],
-    ["backups", ["backup", "rds", "s3"]],
-  ])("%s key: usable by the account's principals only through %j", (dataClass, services) => {
-    expect(statement(keyOf(primary, dataClass).policy, "UseThroughIntegratedServices")).toEqual({
-      Sid: "UseThroughIntegratedServices",
+  it.each(Object.entries(KEY_SPECS))("%s key: the deploy role creates encrypted resources only through its services", (dataClass, spec) => {
+    expect(statement(keyOf(primary, dataClass).policy, "DeployRoleCreatesEncryptedResources")).toEqual({
+      Sid: "DeployRoleCreatesEncryptedResources",
       Effect: "Allow",
-      Principal: { AWS: "*" },
+      Principal: { AWS: [DEPLOY_ROLE] },
       Action: USE_AND_GRANT,
       Resource: "*",
       Condition: {
         StringEquals: {
           "kms:CallerAccount": ACCOUNT,
-          "kms:ViaService": services.map((service) => `${service}.us-east-1.amazonaws.com`),
+          "kms:ViaService": spec.viaServices.map((service) => `${service}.us-east-1.amazonaws.com`),
         },
       },
     });
   });
 
-  it("the data key's policy has nothing but the root and the integrated services", () => {
-    expect(statements(keyOf(primary, "data").policy).map((candidate) => candidate.Sid)).toEqual([
-      "AccountRootAdministers",
-      "UseThroughIntegratedServices",
-    ]);
+  it("no key policy allows any principal (\"*\")", () => {
+    for (const json of [primary, standby, devPrimary]) {
+      for (const key of Object.values(json.resource.aws_kms_key!)) {
+        for (const candidate of statements(key.policy)) {
+          expect(candidate.Principal).not.toBe("*");
+          expect([(candidate.Principal as { AWS?: unknown } | undefined)?.AWS ?? []].flat()).not.toContain("*");
+        }
+      }
+    }
+  });
+
+  it("every role that reads a secret is named in the secrets key's policy, with the grant's own actions and conditions", () => {
+    const key = ref(primary, "aws_kms_key", "security/keys/secrets/key", "arn");
+    const keyPolicy = statements(keyOf(primary, "secrets").policy);
+    const rolePolicies = Object.values(primary.resource.aws_iam_role_policy!);
+    const granted = rolePolicies.flatMap((rolePolicy) =>
+      statements(rolePolicy.policy)
+        .filter((candidate) => [candidate.Resource].flat().includes(key))
+        .map((candidate) => ({ role: String(rolePolicy.role).replace(/\.(id|name)\}$/, ".arn}"), candidate })),
+    );
+    expect(granted.length).toBeGreaterThan(0);
+    for (const { role, candidate } of granted) {
+      expect(keyPolicy).toContainEqual(
+        expect.objectContaining({
+          Sid: `Role${String(candidate.Sid)}`,
+          Principal: { AWS: expect.arrayContaining([role]) },
+          Action: [candidate.Action].flat(),
+          Resource: "*",
+          ...(candidate.Condition ? { Condition: candidate.Condition } : {}),
+        }),
+      );
+    }
   });
 
   it("the logs key lets CloudWatch Logs encrypt only the environment's log groups and the WAF groups", () => {
@@ -89,15 +115,18 @@ describe("KMS keys per data class", () => {
       expect(resourceAt(standby, "aws_kms_alias", `security/keys/${dataClass}/alias`).name).toBe(`alias/lma-production-${dataClass}`);
       expect(keyOf(standby, dataClass).enable_key_rotation).toBe(true);
     }
-    const via = (statement(keyOf(standby, "secrets").policy, "UseThroughIntegratedServices").Condition as {
+    const via = (statement(keyOf(standby, "secrets").policy, "DeployRoleCreatesEncryptedResources").Condition as {
       StringEquals: Record<string, unknown>;
     }).StringEquals["kms:ViaService"];
-    expect(via).toEqual(["secretsmanager.eu-west-1.amazonaws.com"]);
+    expect(via).toEqual(KEY_SPECS.secrets.viaServices.map((service) => `${service}.eu-west-1.amazonaws.com`));
     expect(Object.keys(standby.resource.aws_kms_key!)).toHaveLength(4);
   });
 
   it("each environment's keys name its own account", () => {
-    expect(statement(keyOf(devPrimary, "data").policy, "AccountRootAdministers").Principal).toEqual({ AWS: `arn:aws:iam::${dev.accountId}:root` });
+    expect(statement(keyOf(devPrimary, "data").policy, "KeyAdministration").Principal).toEqual({ AWS: [`arn:aws:iam::${dev.accountId}:root`] });
+    expect(statement(keyOf(devPrimary, "data").policy, "DeployRoleCreatesEncryptedResources").Principal).toEqual({
+      AWS: [`arn:aws:iam::${dev.accountId}:role/${dev.deployRoleName}`],
+    });
   });
 
   it("names any region's key by alias ARN, for cross-stack references", () => {

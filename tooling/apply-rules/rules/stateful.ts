@@ -1,11 +1,13 @@
+import { statefulKind, STATEFUL_RESOURCE_TYPES } from "../../../lib/stateful-resources";
 import { type Body, asList, block, literal, numeric, referenced, reporter, resources, truthy } from "../terraform-json";
 import type { Rule, StackJson } from "../types";
 
 /**
- * Every Terraform type that holds data which cannot be recreated, with the deletion protection
- * AWS offers for it (undefined where AWS offers none and `prevent_destroy` is the only guard).
+ * The deletion protection AWS offers for a stateful type (lib/stateful-resources.ts lists the
+ * types): a check returning the problem, or nothing. Types absent here have no AWS-side
+ * protection; `prevent_destroy` is their only guard.
  */
-export const STATEFUL_TYPES: Readonly<Record<string, ((body: Body) => string | undefined) | undefined>> = {
+export const DELETION_PROTECTION: Readonly<Record<string, (body: Body) => string | undefined>> = {
   aws_db_instance: (body) => (truthy(body.deletion_protection) ? undefined : "deletion_protection is not true"),
   aws_rds_cluster: (body) => (truthy(body.deletion_protection) ? undefined : "deletion_protection is not true"),
   aws_dynamodb_table: (body) => (truthy(body.deletion_protection_enabled) ? undefined : "deletion_protection_enabled is not true"),
@@ -14,13 +16,10 @@ export const STATEFUL_TYPES: Readonly<Record<string, ((body: Body) => string | u
   aws_s3_bucket: (body) => (truthy(body.force_destroy) ? "force_destroy is true" : undefined),
   aws_ecr_repository: (body) => (truthy(body.force_delete) ? "force_delete is true" : undefined),
   aws_elasticache_replication_group: (body) => (literal(body.final_snapshot_identifier) ? undefined : "final_snapshot_identifier is not set"),
-  aws_opensearch_domain: undefined,
-  aws_mq_broker: undefined,
   aws_backup_vault: (body) => (truthy(body.force_destroy) ? "force_destroy is true" : undefined),
-  aws_cloudwatch_log_group: undefined,
 };
 
-/** Log groups that receive audit data: CloudTrail, VPC flow logs, WAF logs. */
+/** Log groups that receive audit data: CloudTrail, VPC flow logs, WAF logs (by destination, whatever their name). */
 function auditLogGroups(json: StackJson): Set<string> {
   const destinations = [
     ...resources(json, "aws_cloudtrail").map(({ body }) => body.cloud_watch_logs_group_arn),
@@ -31,21 +30,23 @@ function auditLogGroups(json: StackJson): Set<string> {
   return new Set(destinations.flatMap((value) => referenced(json, typeof value === "string" ? value.replace(/:\*$/, "") : value)?.address ?? []));
 }
 
+const LOG_GROUP = "aws_cloudwatch_log_group";
+
 const statefulResourcesProtected: Rule = {
   id: "stateful-resources-protected",
   description:
-    "In environments with deletion protection, every stateful resource has lifecycle.prevent_destroy and the deletion protection AWS offers for its type (STATEFUL_TYPES); log groups count when they hold audit data.",
+    "In environments with deletion protection, every stateful resource (lib/stateful-resources.ts) has lifecycle.prevent_destroy and the deletion protection AWS offers for its type (DELETION_PROTECTION); log groups count when they hold audit data.",
   source:
     "Amazon RDS User Guide, Deleting a DB instance > Deletion protection; Amazon DynamoDB Developer Guide, Using deletion protection; AWS KMS Developer Guide, Deleting AWS KMS keys (7–30 day waiting period); AWS Secrets Manager User Guide, Delete an AWS Secrets Manager secret (recovery window): https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DeleteInstance.html",
   check({ json, context }) {
     if (!context.environment?.deletionProtection) return [];
     const report = reporter(this.id);
     const audit = auditLogGroups(json);
-    return Object.entries(STATEFUL_TYPES).flatMap(([type, protection]) =>
+    return [...Object.keys(STATEFUL_RESOURCE_TYPES), LOG_GROUP].flatMap((type) =>
       resources(json, type)
-        .filter(({ address }) => type !== "aws_cloudwatch_log_group" || audit.has(address))
+        .filter(({ address, body }) => type !== LOG_GROUP || audit.has(address) || statefulKind(type, { name: literal(body.name) }) !== undefined)
         .flatMap(({ address, body }) => {
-          const problems = [protection?.(body), block(body.lifecycle)?.prevent_destroy === true ? undefined : "lifecycle.prevent_destroy is not true"];
+          const problems = [DELETION_PROTECTION[type]?.(body), block(body.lifecycle)?.prevent_destroy === true ? undefined : "lifecycle.prevent_destroy is not true"];
           return problems.filter((problem): problem is string => problem !== undefined).map((problem) => report(address, `${context.environment!.name}: ${problem}`));
         }),
     );
