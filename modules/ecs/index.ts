@@ -28,6 +28,7 @@ export {
 export { type AccessLogsDestination, ApiLoadBalancer, type ApiLoadBalancerProps, DEFAULT_SSL_POLICY } from "./load-balancer";
 export { boundedName, listenerPriorities, platformNames, serviceNames } from "./names";
 export {
+  type BlueGreenDeploymentInputs,
   ECR_PUBLIC_CACHE_PREFIX,
   type PlatformDeployment,
   type PlatformService,

@@ -1,4 +1,5 @@
 import { EcrPullThroughCacheRule } from "@cdktf/provider-aws/lib/ecr-pull-through-cache-rule";
+import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { Grant, type IGrantee } from "../../lib/grants";
 import type { PolicyStatement } from "../../lib/iam";
@@ -323,12 +324,69 @@ export class ServicePlatform extends Construct {
       services[config.name] = service;
       alarms[config.name] = serviceAlarms;
     }
+    if (this.codeDeploy) this.blueGreenOutput(this.codeDeploy, services, deployments);
     this.repositories = repositories;
     this.services = services;
     this.autoscaling = autoscaling;
     this.alarms = alarms;
     this.deployments = deployments;
   }
+
+  /** The `blue_green_deployments` output: per service, what its next CodeDeploy deployment carries. */
+  private blueGreenOutput(
+    codeDeploy: CodeDeployApplication,
+    services: Readonly<Record<string, FargateService>>,
+    deployments: Readonly<Record<string, BlueGreenDeployment>>,
+  ): void {
+    const value = Object.fromEntries(
+      Object.entries(services).map(([name, service]) => {
+        const network = service.service.networkConfigurationInput!;
+        const inputs: Record<keyof BlueGreenDeploymentInputs, unknown> = {
+          application: codeDeploy.application.name,
+          deploymentGroup: deployments[name]!.group.deploymentGroupName,
+          cluster: this.cluster.name,
+          service: service.name,
+          taskDefinitionArn: service.taskDefinition.arn,
+          containerName: service.config.name,
+          containerPort: service.containerPort,
+          platformVersion: service.service.platformVersionInput,
+          subnets: network.subnets,
+          securityGroups: network.securityGroups,
+          assignPublicIp: network.assignPublicIp ?? false,
+          capacityProviderStrategy: service.capacityProviderStrategy,
+          enableExecuteCommand: service.service.enableExecuteCommandInput ?? false,
+        };
+        return [name, inputs];
+      }),
+    );
+    new TerraformOutput(this, "blue-green-deployments", {
+      staticId: true,
+      value,
+      description: "Per blue/green service, what its next CodeDeploy deployment carries (scripts/redeploy.ts)",
+    }).overrideLogicalId("blue_green_deployments");
+  }
+}
+
+/**
+ * What a CodeDeploy deployment of one blue/green service carries (the AppSpec's TargetService
+ * properties and where to deploy it): the Terraform output `blue_green_deployments`, read by
+ * scripts/redeploy.ts. Terraform ignores these attributes on the service
+ * (`REFUSED_UNDER_CODE_DEPLOY`), so this output is how their new values reach the tasks.
+ */
+export interface BlueGreenDeploymentInputs {
+  readonly application: string;
+  readonly deploymentGroup: string;
+  readonly cluster: string;
+  readonly service: string;
+  readonly taskDefinitionArn: string;
+  readonly containerName: string;
+  readonly containerPort: number;
+  readonly platformVersion: string;
+  readonly subnets: readonly string[];
+  readonly securityGroups: readonly string[];
+  readonly assignPublicIp: boolean;
+  readonly capacityProviderStrategy: readonly { readonly capacityProvider: string; readonly weight: number; readonly base?: number }[];
+  readonly enableExecuteCommand: boolean;
 }
 
 /** `credit-bureau-api-key` → `CREDIT_BUREAU_API_KEY`: the environment variable a secret is injected as. */

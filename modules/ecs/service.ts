@@ -175,6 +175,8 @@ export class FargateService extends Construct {
   readonly config: ServiceSpec;
   readonly containerPort: number;
   readonly blueGreen: boolean;
+  /** Where the tasks run: Fargate, or mostly Fargate Spot. */
+  readonly capacityProviderStrategy: readonly { readonly capacityProvider: string; readonly weight: number; readonly base?: number }[];
 
   constructor(scope: Construct, id: string, props: FargateServiceProps) {
     super(scope, id);
@@ -187,6 +189,12 @@ export class FargateService extends Construct {
     this.config = config;
     this.containerPort = port;
     this.blueGreen = deployment.type === "blue-green";
+    this.capacityProviderStrategy = props.fargateSpot
+      ? [
+          { capacityProvider: "FARGATE_SPOT", weight: 4 },
+          { capacityProvider: "FARGATE", weight: 1 },
+        ]
+      : [{ capacityProvider: "FARGATE", base: 0, weight: 1 }];
 
     this.logGroup = new LogGroup(this, "logs", {
       naming,
@@ -299,12 +307,7 @@ export class FargateService extends Construct {
       cluster: props.cluster.arn,
       taskDefinition: this.taskDefinition.arn,
       desiredCount: props.desiredCount,
-      capacityProviderStrategy: props.fargateSpot
-        ? [
-            { capacityProvider: "FARGATE_SPOT", weight: 4 },
-            { capacityProvider: "FARGATE", weight: 1 },
-          ]
-        : [{ capacityProvider: "FARGATE", base: 0, weight: 1 }],
+      capacityProviderStrategy: [...this.capacityProviderStrategy],
       platformVersion: "LATEST",
       networkConfiguration: {
         subnets: [...props.subnetIds],
