@@ -89,9 +89,21 @@ function withBuildLock(action) {
   }
 }
 
+/** Compiled files whose source was deleted or renamed: a stale one could still satisfy a require. */
+function removeOrphans(dir = OUT_DIR) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) removeOrphans(full);
+    else if (entry.name.endsWith(".js") || entry.name.endsWith(".json")) {
+      const source = path.join(ROOT, path.relative(OUT_DIR, full)).replace(/\.js$/, ".ts");
+      if (!fs.existsSync(source)) fs.rmSync(full);
+    }
+  }
+}
+
 /**
- * Type errors do not stop the build (tsc still emits, as tsx never type-checked either): the
- * type-check is `npm run typecheck`. Only a build that leaves no app behind is fatal.
+ * Type errors do not stop the build (tsc still emits, exit status 2, as tsx never type-checked
+ * either): the type-check is `npm run typecheck`. Any other failure does.
  */
 function buildIfStale() {
   const current = fingerprint();
@@ -99,10 +111,12 @@ function buildIfStale() {
   return withBuildLock(() => {
     if (isFresh(current)) return false; // built by the process that held the lock
     const result = spawnSync(process.execPath, [TSC, "-p", BUILD_CONFIG], { cwd: ROOT, encoding: "utf8" });
-    if (result.error || !fs.existsSync(path.join(OUT_DIR, "main.js"))) {
-      process.stderr.write(`tsc -p tsconfig.build.json failed:\n${result.error?.message ?? ""}${result.stdout}${result.stderr}`);
+    const emitted = result.status === 0 || result.status === 2;
+    if (result.error || !emitted || !fs.existsSync(path.join(OUT_DIR, "main.js"))) {
+      process.stderr.write(`tsc -p tsconfig.build.json failed (exit ${result.status ?? result.signal}):\n${result.error?.message ?? ""}${result.stdout}${result.stderr}`);
       process.exit(1);
     }
+    removeOrphans();
     fs.writeFileSync(FINGERPRINT_FILE, current);
     return true;
   });

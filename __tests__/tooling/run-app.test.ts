@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readStackJson } from "../../tooling/stack-json";
@@ -7,19 +7,20 @@ import { stackNames } from "../support/synth";
 
 /**
  * cdktf.json's app runs compiled JavaScript (dist/), and never stale JavaScript: after a source
- * edit, the next synthesis reflects it. Proven on a copy of the repository (its own dist/), so
- * the working tree is never edited.
+ * edit or deletion, the next synthesis reflects it. Proven on a copy of the repository, seeded
+ * with the build the test run's synthesis made (so only the incremental builds are paid for), so
+ * the working tree is never edited. A clean clone's first build is `npm ci`'s, in .ci/run.
  */
 const { sourceFiles } = require(join(ROOT, "scripts", "run-app.js")) as { sourceFiles: () => string[] };
 const bootstrap = stackNames().find((name) => name.endsWith("-bootstrap"))!;
 const managedBy = (outdir: string) => (readStackJson(outdir, bootstrap).provider!.aws![0]!.default_tags as { tags: Record<string, string> }[])[0]!.tags.ManagedBy!;
 
 let copy: string;
-const compiledTags = () => join(copy, "dist", "lib", "tags.js");
+const compiled = (file: string) => join(copy, "dist", "lib", file);
 
 beforeAll(() => {
   copy = mkdtempSync(join(tmpdir(), "lma-run-app-"));
-  for (const entry of ["main.ts", "lib", "environments", "modules", "stacks", "scripts", "tsconfig.json", "tsconfig.build.json", "cdktf.json", "package.json"]) {
+  for (const entry of ["main.ts", "lib", "environments", "modules", "stacks", "scripts", "tsconfig.json", "tsconfig.build.json", "cdktf.json", "package.json", "dist"]) {
     cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
   }
   symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"));
@@ -33,24 +34,30 @@ it("fingerprints every source the build compiles", () => {
   expect(sources.filter((file) => file.startsWith("__tests__/") || file.startsWith("tooling/"))).toEqual([]);
 });
 
-it("builds a fresh clone, rebuilds after an edit, and reuses an unchanged build", async () => {
+it("reuses an unchanged build, rebuilds after an edit, and drops what a deleted source compiled to", async () => {
   const selection = { LMA_STACKS: bootstrap };
-  const first = await runAppCommand(selection, copy);
-  expect(first.stderr).toBe("");
-  const original = managedBy(first.outdir);
+  const runs = [];
+  const built = statSync(compiled("tags.js")).mtimeMs;
+  runs.push(await runAppCommand(selection, copy));
+  expect(runs[0]!.stderr).toBe("");
+  const original = managedBy(runs[0]!.outdir);
   expect(original).toBe(managedBy(process.env.LMA_SYNTH_OUT!));
+  expect(statSync(compiled("tags.js")).mtimeMs).toBe(built);
 
   const source = join(copy, "lib", "tags.ts");
   const text = readFileSync(source, "utf8");
   expect(text).toContain(`"${original}"`);
   writeFileSync(source, text.replace(`"${original}"`, `"${original}-edited"`));
-  const edited = await runAppCommand(selection, copy);
-  expect(edited.stderr).toBe("");
-  expect(managedBy(edited.outdir)).toBe(`${original}-edited`);
+  const removable = join(copy, "lib", "removed-later.ts");
+  writeFileSync(removable, "export const removedLater = true;\n");
+  runs.push(await runAppCommand(selection, copy));
+  expect(runs[1]!.stderr).toBe("");
+  expect(managedBy(runs[1]!.outdir)).toBe(`${original}-edited`);
+  expect(existsSync(compiled("removed-later.js"))).toBe(true);
 
-  const built = statSync(compiledTags()).mtimeMs;
-  const unchanged = await runAppCommand(selection, copy);
-  expect(managedBy(unchanged.outdir)).toBe(`${original}-edited`);
-  expect(statSync(compiledTags()).mtimeMs).toBe(built);
-  for (const run of [first, edited, unchanged]) rmSync(join(run.outdir, ".."), { recursive: true, force: true });
+  rmSync(removable);
+  runs.push(await runAppCommand(selection, copy));
+  expect(managedBy(runs[2]!.outdir)).toBe(`${original}-edited`);
+  expect(existsSync(compiled("removed-later.js"))).toBe(false);
+  for (const run of runs) rmSync(join(run.outdir, ".."), { recursive: true, force: true });
 }, 180_000);
