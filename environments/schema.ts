@@ -757,6 +757,9 @@ const environmentShape = {
 
 type EnvironmentFields = z.output<z.ZodObject<typeof environmentShape>>;
 
+/** Production's primary survives the loss of an AZ with two left; elsewhere two AZs suffice. */
+const minimumPrimaryAzs = (tier: EnvironmentFields["tier"]) => (tier === "production" ? 3 : 2);
+
 /** Regions: one primary, listed first; each region once; AZ count by tier; VPCs that do not overlap. */
 function checkRegions(env: EnvironmentFields, ctx: Context): void {
   const primaries = env.regions.filter((region) => region.role === "primary").length;
@@ -767,8 +770,7 @@ function checkRegions(env: EnvironmentFields, ctx: Context): void {
   env.regions.forEach((region, index) => {
     if (seen.has(region.region)) report(ctx, ["regions", index, "region"], `"${region.region}" is listed twice`);
     seen.add(region.region);
-    // Production's primary survives the loss of an AZ with two left; elsewhere two AZs suffice.
-    const minimumAzs = env.tier === "production" && region.role === "primary" ? 3 : 2;
+    const minimumAzs = region.role === "primary" ? minimumPrimaryAzs(env.tier) : 2;
     if (region.availabilityZones.length < minimumAzs) {
       report(ctx, ["regions", index, "availabilityZones"], `needs at least ${minimumAzs} AZs (found ${region.availabilityZones.length})`);
     }
@@ -833,7 +835,8 @@ function checkReferences(env: EnvironmentFields, ctx: Context): void {
 /** Data-tier rules that span sections: zone awareness within the primary's AZs, the standby's replica. */
 function checkDataTier(env: EnvironmentFields, ctx: Context): void {
   const primaryAzs = env.regions[0]?.availabilityZones.length ?? 0;
-  if (env.search.zoneAwarenessAzs > primaryAzs) {
+  // Too few AZs in the primary is reported once, on the region (checkRegions), not again here.
+  if (env.search.zoneAwarenessAzs > primaryAzs && primaryAzs >= minimumPrimaryAzs(env.tier)) {
     report(ctx, ["search", "zoneAwarenessAzs"], `spans ${env.search.zoneAwarenessAzs} AZs but the primary region has ${primaryAzs}`);
   }
   const hasStandby = env.regions.some((region) => region.role === "standby");
@@ -872,8 +875,8 @@ function checkTier(env: EnvironmentFields, ctx: Context): void {
     [!env.fargateSpot, ["fargateSpot"], "production runs on on-demand Fargate only"],
     [env.database.multiAz, ["database", "multiAz"], "production must be Multi-AZ"],
     [env.cache.multiAz, ["cache", "multiAz"], "production must be Multi-AZ"],
+    // With instanceCount a multiple of the AZs (searchSchema), 3 AZs also means at least 3 data nodes.
     [env.search.zoneAwarenessAzs === 3, ["search", "zoneAwarenessAzs"], `production must span AZs: 3 (${env.search.zoneAwarenessAzs})`],
-    [env.search.instanceCount >= 3, ["search", "instanceCount"], `production runs at least 3 data nodes (${env.search.instanceCount})`],
     [env.search.dedicatedMasterCount >= 3, ["search", "dedicatedMasterCount"], `production elects its master among 3 dedicated masters (${env.search.dedicatedMasterCount})`],
     [env.database.readReplicas >= 1, ["database", "readReplicas"], "production keeps an in-region read replica"],
     [env.database.crossRegionReplica, ["database", "crossRegionReplica"], "production keeps a replica in its standby region"],

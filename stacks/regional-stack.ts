@@ -1,5 +1,6 @@
 import { TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
+import { awsAlertDestinations } from "../environments/observability";
 import type { EnvironmentConfig, RegionConfig } from "../environments/types";
 import type { DataStoreClient, IDataStore } from "../lib/data-store";
 import { amazonMqQueueDepth, REGION_HEALTH_PATH, ServicePlatform } from "../modules/ecs";
@@ -12,6 +13,17 @@ import { SearchDomain } from "../modules/search";
 import { PlatformFunctions } from "../modules/serverless";
 import { SecurityBaseline, SecurityGroupChain } from "../modules/security";
 import { Vpc } from "../modules/vpc";
+import { AlertSubscriptions, CHATBOT_API_REGIONS, SlackAlertChannels } from "../modules/alert-delivery";
+import { DatadogIntegrationRole } from "../modules/datadog-integration";
+import {
+  type MonitoredDatabase,
+  monitoringPrefix,
+  PlatformMonitoring,
+  type PlatformInventory,
+  rabbitMqMemoryLimitBytes,
+  redisNodeIds,
+  severityTopicArn,
+} from "../modules/monitoring";
 import { AwsStack } from "./aws-stack";
 import { cacheProps, databaseProps, messagingProps, searchProps, storageProps } from "./data-store-props";
 import { computeProps, functionsProps, networkProps, platformService, securityProps } from "./props";
@@ -45,6 +57,8 @@ export class RegionalStack extends AwsStack {
   readonly apiRecord: ApiRecord;
   /** CloudFront, in the environment's primary region stack only. */
   readonly cdn?: WebDistribution;
+  /** Severity topics, alarms, CIS alarms, findings routing, dashboard, X-Ray. */
+  readonly monitoring: PlatformMonitoring;
 
   constructor(scope: Construct, environment: EnvironmentConfig, region: RegionConfig) {
     super(scope, `lma-${environment.name}-${region.region}`, { environment, region: region.region, backend: "remote" });
@@ -233,6 +247,9 @@ export class RegionalStack extends AwsStack {
       new TerraformOutput(this, "cdn_domain_name", { value: this.cdn.domainName, description: "CloudFront distribution" });
     }
 
+    // ── 9. Monitoring and alert delivery (modules/monitoring, alert-delivery, datadog-integration).
+    this.monitoring = this.monitor(environment, region);
+
     // ── Outputs.
     new TerraformOutput(this, "vpc_id", { value: this.network.vpcId, description: "VPC id" });
     new TerraformOutput(this, "app_subnet_ids", { value: this.network.subnetIds.app, description: "Private app subnets" });
@@ -251,6 +268,99 @@ export class RegionalStack extends AwsStack {
       new TerraformOutput(this, "messaging_admin_secret_arn", { value: this.messaging.adminSecret.arn, description: "RabbitMQ administrator secret" });
     }
     if (this.functions) new TerraformOutput(this, "email_queue_url", { value: this.functions.emailQueue.url, description: "Email notification queue" });
+  }
+
+  /**
+   * The region's alarms, dashboard and tracing over what this stack built, and where alerts go:
+   * PagerDuty and email subscriptions here; Slack (one Chatbot configuration per channel per
+   * account) and Datadog's integration role once per environment, in the primary region.
+   */
+  private monitor(environment: EnvironmentConfig, region: RegionConfig): PlatformMonitoring {
+    const { naming } = this;
+    const prefix = monitoringPrefix(naming);
+    const monitoring = new PlatformMonitoring(this, "monitoring", {
+      prefix,
+      tracingPrefix: prefix,
+      accountId: environment.accountId,
+      region: region.region,
+      topicsKey: this.security.keys.logs,
+      inventory: this.monitoringInventory(environment, region),
+      // The multi-region trail and its log group live in the primary region only.
+      trailLogGroupName: this.security.auditTrail?.logGroup.name,
+      tracedServices: environment.services.map((service) => service.name),
+      healthCheckPath: REGION_HEALTH_PATH,
+    });
+    const destinations = awsAlertDestinations(environment);
+    new AlertSubscriptions(this, "alert-subscriptions", {
+      topicArn: (severity) => monitoring.topics.arnOf(severity),
+      lowSeverityEmail: destinations.lowSeverityEmail,
+    });
+    if (region.role === "primary") {
+      const chatbotApiHere = (CHATBOT_API_REGIONS as readonly string[]).includes(region.region);
+      new SlackAlertChannels(this, "slack-alerts", {
+        naming,
+        workspaceId: destinations.slackWorkspaceId,
+        channelIds: destinations.slackChannelIds,
+        // Other regions' topics by the naming convention: their stacks apply before the primary's.
+        topicArns: (severity) =>
+          environment.regions.map((other) =>
+            other.region === region.region ? monitoring.topics.arnOf(severity) : severityTopicArn(naming.inRegion(other.region), severity),
+          ),
+        provider: chatbotApiHere ? undefined : this.providerFor(CHATBOT_API_REGIONS[0]),
+      });
+      new DatadogIntegrationRole(this, "datadog-integration", { naming, externalId: environment.datadog.awsIntegrationExternalId });
+    }
+    return monitoring;
+  }
+
+  /** What runs in this region, in CloudWatch's names, read from the constructs built above. */
+  private monitoringInventory(environment: EnvironmentConfig, region: RegionConfig): PlatformInventory {
+    const { compute } = this;
+    const allocatedStorageGiB = environment.database.allocatedStorageGiB;
+    const replicating = region.role === "standby" && !environment.database.promoteStandby;
+    const databases: MonitoredDatabase[] = [
+      { identifier: this.database.identifier, role: replicating ? "cross-region-replica" : "writer", allocatedStorageGiB },
+      ...this.database.readReplicas.map((replica) => ({ identifier: replica.identifierInput!, role: "reader" as const, allocatedStorageGiB })),
+    ];
+    const { cache, search, messaging, functions } = this;
+    return {
+      loadBalancerArnSuffix: compute.loadBalancer.arnSuffix,
+      services: environment.services.map((service) => {
+        const running = compute.services[service.name]!;
+        return {
+          name: service.name,
+          clusterName: compute.cluster.name,
+          serviceName: running.name,
+          targetGroupArnSuffix: running.targets.targetGroup.arnSuffix,
+          alternateTargetGroupArnSuffix: running.targets.alternateTargetGroup?.arnSuffix,
+        };
+      }),
+      databases,
+      cache: cache && {
+        replicationGroupId: cache.replicationGroup.replicationGroupIdInput!,
+        nodeIds: redisNodeIds({
+          replicationGroupId: cache.replicationGroup.replicationGroupIdInput!,
+          clusterMode: environment.cache.clusterMode,
+          shards: environment.cache.shards,
+          replicasPerShard: environment.cache.replicasPerShard,
+        }),
+      },
+      search: search && { domainName: search.domain.domainNameInput!, accountId: environment.accountId, volumeSizeGiB: environment.search.volumeSizeGiB },
+      broker: messaging && {
+        name: messaging.broker.brokerNameInput!,
+        // Each service that uses the queue consumes the RabbitMQ queue named after it (as it scales on).
+        queues: environment.services.filter((service) => service.uses?.includes("queue")).map((service) => service.name),
+        memoryLimitBytes: rabbitMqMemoryLimitBytes(environment.messaging.instanceType, environment.messaging.engineVersion),
+      },
+      functions: functions
+        ? [
+            { name: functions.documentProcessor.functionName, deadLetterQueueName: functions.documentProcessor.failureQueue.queue.nameInput },
+            // The notifier is fed by SQS: failed emails land in the email queue's dead-letter queue.
+            { name: functions.emailNotifier.functionName, deadLetterQueueName: functions.emailQueue.deadLetterQueue?.queue.nameInput },
+            { name: functions.scheduledJobs.functionName, deadLetterQueueName: functions.scheduledJobs.failureQueue.queue.nameInput },
+          ]
+        : [],
+    };
   }
 
   /**

@@ -12,6 +12,7 @@ export * from "./cis";
 export * from "./dashboard";
 export * from "./findings";
 export * from "./platform-alarms";
+export * from "./resource-shapes";
 export * from "./severity";
 export * from "./topics";
 export * from "./tracing";
@@ -39,7 +40,7 @@ export interface PlatformMonitoringProps {
 /**
  * A region's monitoring, AWS-native: severity topics, the platform's alarms, the CIS benchmark's
  * alarms, findings routing, a dashboard and X-Ray sampling. People are reached through the
- * topics, which the observability stack subscribes to PagerDuty, Slack and email.
+ * topics, which modules/alert-delivery subscribes to PagerDuty, Slack and email.
  */
 export class PlatformMonitoring extends Construct {
   readonly topics: SeverityTopics;

@@ -1,4 +1,4 @@
-import type { AlarmDefinition } from "./alarms";
+import type { AlarmDefinition, AlarmMetric } from "./alarms";
 
 /** An ECS service behind the ALB, as CloudWatch names it. */
 export interface MonitoredService {
@@ -7,6 +7,11 @@ export interface MonitoredService {
   readonly serviceName: string;
   /** `targetgroup/<name>/<id>`: the target group's `arn_suffix`. */
   readonly targetGroupArnSuffix: string;
+  /**
+   * Blue/green: the other target group, which serves live traffic after every other deployment;
+   * the target alarms then read both, or they would go quiet half the time.
+   */
+  readonly alternateTargetGroupArnSuffix?: string;
 }
 
 /** A PostgreSQL instance: the writer, an in-region reader, or the cross-region DR replica. */
@@ -69,7 +74,19 @@ export function platformAlarms(inventory: PlatformInventory): AlarmDefinition[] 
 
   for (const service of inventory.services) {
     const ecs = { ClusterName: service.clusterName, ServiceName: service.serviceName };
-    const target = { TargetGroup: service.targetGroupArnSuffix, LoadBalancer: alb };
+    const targetGroups = [service.targetGroupArnSuffix, ...(service.alternateTargetGroupArnSuffix ? [service.alternateTargetGroupArnSuffix] : [])];
+    /** A target-group metric of the service, over whichever of its target groups is live (`combine` of both). */
+    const targetMetric = (id: string, metricName: string, stat: string, combine: "SUM" | "MAX"): AlarmMetric[] => {
+      const perGroup = targetGroups.map((group, index) => ({
+        id: targetGroups.length === 1 ? id : `${id}${index}`,
+        namespace: "AWS/ApplicationELB",
+        metricName,
+        dimensions: { TargetGroup: group, LoadBalancer: alb },
+        stat,
+        ...(targetGroups.length === 1 ? {} : { returnData: false }),
+      }));
+      return targetGroups.length === 1 ? perGroup : [...perGroup, { id, expression: `${combine}([${perGroup.map((metric) => metric.id).join(",")}])` }];
+    };
     const component = service.name;
     alarms.push(
       {
@@ -99,7 +116,7 @@ export function platformAlarms(inventory: PlatformInventory): AlarmDefinition[] 
         component,
         description: `${service.name}: more than ${t.target5xxPerMinute} 5xx responses a minute, 3 of 5 minutes`,
         severity: "critical",
-        metrics: [{ id: "errors", namespace: "AWS/ApplicationELB", metricName: "HTTPCode_Target_5XX_Count", dimensions: target, stat: "Sum" }],
+        metrics: targetMetric("errors", "HTTPCode_Target_5XX_Count", "Sum", "SUM"),
         threshold: t.target5xxPerMinute,
         comparison: "GreaterThanThreshold",
         period: MINUTE,
@@ -111,7 +128,7 @@ export function platformAlarms(inventory: PlatformInventory): AlarmDefinition[] 
         component,
         description: `${service.name}: target response time p95 above ${t.latencyP95Seconds * 1000} ms for 10 minutes`,
         severity: "medium",
-        metrics: [{ id: "latency", namespace: "AWS/ApplicationELB", metricName: "TargetResponseTime", dimensions: target, stat: "p95" }],
+        metrics: targetMetric("latency", "TargetResponseTime", "p95", "MAX"),
         threshold: t.latencyP95Seconds,
         comparison: "GreaterThanThreshold",
         period: MINUTE,

@@ -22,7 +22,7 @@ export interface SeverityTopicsProps {
 /**
  * One KMS-encrypted SNS topic per severity. Only CloudWatch alarms and EventBridge rules of this
  * account may publish: a topic that anyone in the account can publish to pages people on forged
- * alerts. Subscriptions are the observability stack's (`lma-<env>-observability`).
+ * alerts. Subscriptions are modules/alert-delivery's.
  */
 export class SeverityTopics extends Construct {
   readonly topics: Readonly<Record<Severity, SnsTopic>>;

@@ -8,6 +8,8 @@ import {
   SEVERITIES,
   Tracing,
   platformAlarms,
+  rabbitMqMemoryLimitBytes,
+  redisNodeIds,
 } from "../../../modules/monitoring";
 
 type Resource = Record<string, any>;
@@ -203,5 +205,31 @@ describe("dashboard and tracing", () => {
     expect(() => new Tracing(stack, "t", { prefix: "lma-production-use1-very-long", serviceNames: ["notification"], healthCheckPath: "/health" })).toThrow(
       /longer than 32 characters/,
     );
+  });
+});
+
+describe("blue/green target groups", () => {
+  test("the target alarms read both target groups, so they watch whichever is live", () => {
+    const [service] = inventory.services;
+    const alarms = platformAlarms({ ...inventory, services: [{ ...service!, alternateTargetGroupArnSuffix: "targetgroup/lma-test-loan-alt/456" }] });
+    const errors = alarms.find((alarm) => alarm.id === "loan-5xx")!;
+    const groups = errors.metrics.filter((metric) => metric.dimensions).map((metric) => metric.dimensions!.TargetGroup);
+    expect(groups).toEqual([service!.targetGroupArnSuffix, "targetgroup/lma-test-loan-alt/456"]);
+    expect(errors.metrics.at(-1)!.expression).toBe("SUM([errors0,errors1])");
+    expect(alarms.find((alarm) => alarm.id === "loan-latency-p95")!.metrics.at(-1)!.expression).toBe("MAX([latency0,latency1])");
+  });
+});
+
+describe("resource shapes", () => {
+  test("Redis member ids follow ElastiCache's naming with and without cluster mode", () => {
+    expect(redisNodeIds({ replicationGroupId: "g", clusterMode: false, shards: 1, replicasPerShard: 2 })).toEqual(["g-001", "g-002", "g-003"]);
+    expect(redisNodeIds({ replicationGroupId: "g", clusterMode: true, shards: 2, replicasPerShard: 1 })).toEqual(["g-0001-001", "g-0001-002", "g-0002-001", "g-0002-002"]);
+    expect(() => redisNodeIds({ replicationGroupId: "g", clusterMode: false, shards: 2, replicasPerShard: 1 })).toThrow(/need cluster mode/);
+  });
+
+  test("the RabbitMQ memory high-water mark is 0.4 of the instance's memory before 4.0 and 0.6 from 4.0", () => {
+    expect(rabbitMqMemoryLimitBytes("mq.m5.large", "3.13")).toBe(Math.round(8 * 1024 ** 3 * 0.4));
+    expect(rabbitMqMemoryLimitBytes("mq.m7g.large", "4.2")).toBe(Math.round(8 * 1024 ** 3 * 0.6));
+    expect(() => rabbitMqMemoryLimitBytes("mq.x1.huge", "3.13")).toThrow(/mq\.x1\.huge/);
   });
 });

@@ -1,0 +1,35 @@
+import { Testing, TerraformStack } from "cdktf";
+import { Naming } from "../../../lib/naming";
+import { DATADOG_AWS_ACCOUNT_ID, DATADOG_READ_ACTIONS, DatadogIntegrationRole, datadogIntegrationRoleName } from "../../../modules/datadog-integration";
+
+type Body = Record<string, any>;
+const externalId = "0123456789abcdef0123456789abcdef";
+const stack = new TerraformStack(Testing.app(), "test");
+new DatadogIntegrationRole(stack, "datadog", { naming: new Naming("staging", "us-east-1", "400000000002"), externalId });
+const json = JSON.parse(Testing.synth(stack)) as { resource: Record<string, Record<string, Body>> };
+const role = Object.values(json.resource.aws_iam_role!)[0]!;
+
+test("named by the convention the observability stack links to", () => {
+  expect(role.name).toBe(datadogIntegrationRoleName("staging"));
+});
+
+test("only Datadog's account, presenting the external id, may assume it", () => {
+  expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
+    {
+      Effect: "Allow",
+      Principal: { AWS: `arn:aws:iam::${DATADOG_AWS_ACCOUNT_ID}:root` },
+      Action: "sts:AssumeRole",
+      Condition: { StringEquals: { "sts:ExternalId": externalId } },
+    },
+  ]);
+});
+
+test("its policy only reads: no wildcard service, no write verb, nothing attached", () => {
+  const statements = Object.values(json.resource.aws_iam_role_policy!).flatMap((policy) => JSON.parse(policy.policy).Statement as Body[]);
+  expect(statements.flatMap((statement) => statement.Action).sort()).toEqual([...DATADOG_READ_ACTIONS].sort());
+  for (const action of DATADOG_READ_ACTIONS) {
+    expect(action).not.toMatch(/^\*|:\*$/);
+    expect(action).toMatch(/^[a-z0-9-]+:(Describe|Get|List|BatchGet|Filter)[A-Za-z]*\*?$/);
+  }
+  expect(role.managed_policy_arns).toBeUndefined();
+});
