@@ -29,11 +29,12 @@ const issuesOf = (config: EnvironmentConfig): ConfigIssue[] => validateEnvironme
 /** A production-tier environment with a different name: rules key on the tier, not the name. */
 const productionTierStaging = edited(staging, (d) => {
   d.tier = "production";
-  // What production's tier needs and staging lacks, except the one field each case breaks.
+  // What production's tier needs and staging lacks, except the one field each case breaks:
+  // production's availability (a standby region, its data tier) in staging's own network.
   d.regions[0].availabilityZones = ["us-east-1a", "us-east-1b", "us-east-1c"];
+  d.regions.push({ ...structuredClone(production.regions[1]), vpcCidr: "10.11.0.0/16", subnets: undefined });
   d.fargateSpot = false;
-  d.database.backupRetentionDays = 35;
-  d.messaging.deploymentMode = "CLUSTER_MULTI_AZ";
+  for (const section of ["database", "cache", "search", "messaging", "storage"] as const) d[section] = structuredClone(production[section]);
 });
 
 const firstService = dev.services[0]!;
@@ -91,6 +92,16 @@ const environmentCases: Case[] = [
   ["the production tier's search spans AZs", edited(productionTierStaging, (d) => { d.search.zoneAwarenessAzs = 1; }), fileOf(staging), "staging.search.zoneAwarenessAzs", /must span AZs/],
   ["the production tier's broker is a cluster", edited(productionTierStaging, (d) => (d.messaging.deploymentMode = "SINGLE_INSTANCE")), fileOf(staging), "staging.messaging.deploymentMode", /production must be Multi-AZ/],
   ["the production tier keeps 35 days of backups", edited(productionTierStaging, (d) => (d.database.backupRetentionDays = 14)), fileOf(staging), "staging.database.backupRetentionDays", /35 days/],
+  ["the production tier egresses through a NAT per AZ", edited(productionTierStaging, (d) => (d.regions[0].natGateways = "single")), fileOf(staging), "staging.regions[0].natGateways", /NAT gateway per AZ/],
+  ["the production tier keeps an in-region read replica", edited(productionTierStaging, (d) => (d.database.readReplicas = 0)), fileOf(staging), "staging.database.readReplicas", /in-region read replica/],
+  ["the production tier keeps a cross-region replica", edited(productionTierStaging, (d) => { d.regions.pop(); d.database.crossRegionReplica = false; }), fileOf(staging), "staging.database.crossRegionReplica", /replica in its standby region/],
+  ["the production tier runs Redis in cluster mode", edited(productionTierStaging, (d) => (d.cache.clusterMode = false)), fileOf(staging), "staging.cache.clusterMode", /cluster mode/],
+  ["the production tier keeps 2 Redis replicas per shard", edited(productionTierStaging, (d) => (d.cache.replicasPerShard = 1)), fileOf(staging), "staging.cache.replicasPerShard", /2 replicas per shard/],
+  ["the production tier's search has 3 dedicated masters", edited(productionTierStaging, (d) => (d.search.dedicatedMasterCount = 0)), fileOf(staging), "staging.search.dedicatedMasterCount", /3 dedicated masters/],
+  ["the production tier audits DDL, roles and writes", edited(productionTierStaging, (d) => (d.database.auditLog = ["ddl"])), fileOf(staging), "staging.database.auditLog", /audits ddl, role, write/],
+  ["the production tier keeps loan documents 7 years", edited(productionTierStaging, (d) => (d.storage.documentsNoncurrentVersionDays = 365)), fileOf(staging), "staging.storage.documentsNoncurrentVersionDays", /7 years/],
+  ["pgaudit classes are pgaudit's", edited(dev, (d) => (d.database.auditLog = ["writes"])), fileOf(dev), "dev.database.auditLog[0]", /unknown pgaudit class "writes"/],
+  ["an OpenSearch version names a minor", edited(dev, (d) => (d.search.engineVersion = "OpenSearch_2.x")), fileOf(dev), "dev.search.engineVersion", /OpenSearch_<major>\.<minor>/],
   ["the staging tier deploys blue/green", edited(staging, (d) => (d.compute.deployment = { strategy: "rolling" })), fileOf(staging), "staging.compute.deployment.strategy", /staging deploys blue\/green/],
   // Cross-references to releases.json.
   ["an image pin for an unknown service", edited(dev, (d) => (d.release.images = { lone: "1.0.0" })), RELEASES, "dev.images.lone", /unknown service/],
@@ -108,6 +119,20 @@ describe("every rule names the file and the field", () => {
     const issues = issuesOf(config);
     expect(issues).toHaveLength(1);
     expect(issues[0]).toEqual({ file, path, message: expect.stringMatching(message) });
+  });
+});
+
+describe("the production tier is isolated from the other environments", () => {
+  it("an account shared with production is one issue against the production-tier file", () => {
+    const environments = [dev, edited(staging, (d) => (d.accountId = production.accountId)), production].map((config) => ({ file: fileOf(config), config }));
+    const error = captureError(() => validateEnvironments(environments));
+    expect(error.issues).toEqual([
+      { file: fileOf(production), path: "production.accountId", message: expect.stringMatching(new RegExp(`also staging's account \\(${fileOf(staging)}\\)`)) },
+    ]);
+  });
+
+  it("the committed environments each have an account of their own", () => {
+    expect(() => validateEnvironments([dev, staging, production].map((config) => ({ file: fileOf(config), config })))).not.toThrow();
   });
 });
 

@@ -151,8 +151,6 @@ describe("invalid configuration: one issue naming the file and the field", () =>
       "production's primary region with two AZs",
       edited(production, (d) => {
         d.regions[0].availabilityZones = ["us-east-1a", "us-east-1b"];
-        d.search.zoneAwarenessAzs = 2;
-        d.search.instanceCount = 2;
       }),
       "production.regions[0].availabilityZones",
       /needs at least 3 AZs \(found 2\)/,

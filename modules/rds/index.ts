@@ -58,7 +58,7 @@ export interface PostgresDatabaseProps {
   readonly naming: Naming;
   /**
    * Engine version. A major ("16") lets RDS apply minor upgrades in the maintenance window; a
-   * pinned minor ("16.4") moves only through configuration.
+   * pinned minor ("16.11") moves only through configuration (docs/version-policy.md).
    */
   readonly engineVersion: string;
   /** Instance class of the primary and its in-region replicas, e.g. `db.r6g.xlarge`. */

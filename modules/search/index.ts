@@ -26,7 +26,7 @@ const NO_AUTO_TUNE = /^(t2|t3)\./;
 
 export interface SearchDomainProps {
   readonly naming: Naming;
-  /** Engine, e.g. `OpenSearch_2.13`. */
+  /** Engine, a concrete minor, e.g. `OpenSearch_2.19` (docs/version-policy.md). */
   readonly engineVersion: string;
   /** Data node type, e.g. `r6g.large.search` (t2/t3 types run without Auto-Tune). */
   readonly instanceType: string;
