@@ -92,7 +92,7 @@ describe("document processing", () => {
   });
 
   it("may be invoked by S3 only for that bucket in this account", () => {
-    const [permission, body] = only(primary, "aws_lambda_permission");
+    const [permission, body] = only(primary, "aws_lambda_permission", (candidate) => candidate.principal === "s3.amazonaws.com");
     expect(body).toMatchObject({
       action: "lambda:InvokeFunction",
       principal: "s3.amazonaws.com",
