@@ -24,7 +24,7 @@ export const MASTER_SECRET_ROTATION_FUNCTION = "postgres-rotation";
 const MASTER_SECRET_ROTATION_DAYS = 30;
 
 /** What the stack wires into the rotation function: its network and the key of its environment. */
-export type RotationWiring = Pick<MasterSecretRotationProps, "subnetIds" | "securityGroup" | "dataKey">;
+export type RotationWiring = Pick<MasterSecretRotationProps, "subnetIds" | "securityGroup" | "dataKey" | "codeSigningConfigArn">;
 
 /** The environment's main maintenance window (the first of its table) and the zone it is read in. */
 function mainWindow(environment: EnvironmentConfig): { window: MaintenanceWindow; timeZone: EnvironmentConfig["maintenance"]["timeZone"] } {

@@ -26,6 +26,12 @@ export interface MasterSecretRotationProps {
   readonly dataKey: KmsKey;
   /** Days between rotations (Secrets Manager allows 1–1000). */
   readonly rotationDays: number;
+  /**
+   * The environment's Lambda code-signing configuration (modules/serverless), so the rotation
+   * function is deployed only from a signed package like every other function.
+   * @default none (the package is not verified)
+   */
+  readonly codeSigningConfigArn?: string;
 }
 
 export interface SecretRotationProps extends MasterSecretRotationProps {
@@ -69,6 +75,7 @@ export class SecretRotation extends Construct {
       dataKey: props.dataKey,
       logsKey: props.logsKey,
       logRetentionDays: props.logRetentionDays,
+      codeSigningConfigArn: props.codeSigningConfigArn,
       // Secrets Manager's endpoint in this region, reached through the VPC's interface endpoint.
       environment: { SECRETS_MANAGER_ENDPOINT: `https://secretsmanager.${naming.region}.amazonaws.com` },
       statements: [
