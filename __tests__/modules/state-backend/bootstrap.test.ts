@@ -9,19 +9,23 @@ const bootstrap = stackJson("lma-production-bootstrap");
 const deployRole = `arn:aws:iam::${production.accountId}:role/${production.deployRoleName}`;
 const byPath = (type: string, pathPart: string) =>
   Object.entries(resourcesOf(bootstrap, type)).filter(([, body]) => String((body["//"] as { metadata: { path: string } }).metadata.path).includes(pathPart));
+/** The one resource of `type` whose construct path contains `pathPart`. */
+const oneAt = (type: string, pathPart: string) => {
+  const found = byPath(type, pathPart);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
 
 describe("lma-production-bootstrap", () => {
   it.each(production.regions.map((region) => region.region))("%s: the state and artifact buckets log access to the region's access-log bucket", (region) => {
-    const [[accessLogsId]] = byPath("aws_s3_bucket", `access-logs-${region}/`) as [[string]];
+    const [accessLogsId] = oneAt("aws_s3_bucket", `access-logs-${region}/`);
     for (const component of ["state", "artifacts"]) {
-      const [[, logging]] = byPath("aws_s3_bucket_logging", `${component}-${region}/`) as [[string, Record<string, unknown>]];
-      expect(logging.target_bucket).toBe(`\${aws_s3_bucket.${accessLogsId}.id}`);
+      expect(oneAt("aws_s3_bucket_logging", `${component}-${region}/`)[1].target_bucket).toBe(`\${aws_s3_bucket.${accessLogsId}.id}`);
     }
     // S3 delivers server access logs only to SSE-S3 buckets.
-    const [[, encryption]] = byPath("aws_s3_bucket_server_side_encryption_configuration", `access-logs-${region}/`) as [[string, { rule: { apply_server_side_encryption_by_default: unknown }[] }]];
+    const encryption = oneAt("aws_s3_bucket_server_side_encryption_configuration", `access-logs-${region}/`)[1] as { rule: { apply_server_side_encryption_by_default: unknown }[] };
     expect(encryption.rule[0]!.apply_server_side_encryption_by_default).toEqual({ sse_algorithm: "AES256" });
-    const [[, policy]] = byPath("aws_s3_bucket_policy", `access-logs-${region}/`) as [[string, { policy: string }]];
-    expect(policyOf(policy.policy).Statement).toContainEqual(
+    expect(policyOf(oneAt("aws_s3_bucket_policy", `access-logs-${region}/`)[1].policy).Statement).toContainEqual(
       expect.objectContaining({ Principal: { Service: "logging.s3.amazonaws.com" }, Condition: expect.objectContaining({ StringEquals: { "aws:SourceAccount": production.accountId } }) }),
     );
   });
