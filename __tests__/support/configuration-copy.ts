@@ -3,17 +3,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "./app-command";
 
+/** What the app is built from, and the build itself (so a copy pays only for incremental builds). */
+const APP_SOURCES = ["main.ts", "lib", "environments", "modules", "stacks", "scripts", "tsconfig.json", "tsconfig.build.json", "cdktf.json", "package.json", "dist"];
+
 /**
- * A copy of the repository's configuration (environments/, cdktf.json), edited the way a person
- * would edit it, for the app to load through `LMA_ENVIRONMENTS_DIR`. Environment files import
- * lib/ and packages, so lib/ is copied beside it and node_modules linked.
+ * A copy of the repository, edited the way a person would edit it: `configuration` copies what an
+ * environment file needs (environments/, lib/, cdktf.json) for the app to load through
+ * `LMA_ENVIRONMENTS_DIR`; `app` copies everything the app is built from, to run the app there.
+ * node_modules is linked, never copied.
  */
 export class ConfigurationCopy {
-  readonly root = mkdtempSync(join(tmpdir(), "lma-config-"));
+  readonly root = mkdtempSync(join(tmpdir(), "lma-copy-"));
   readonly environments = join(this.root, "environments");
 
-  constructor() {
-    for (const entry of ["environments", "lib", "cdktf.json"]) cpSync(join(ROOT, entry), join(this.root, entry), { recursive: true });
+  constructor(scope: "configuration" | "app" = "configuration") {
+    const entries = scope === "app" ? APP_SOURCES : ["environments", "lib", "cdktf.json"];
+    for (const entry of entries.filter((name) => existsSync(join(ROOT, name)))) cpSync(join(ROOT, entry), join(this.root, entry), { recursive: true });
     symlinkSync(join(ROOT, "node_modules"), join(this.root, "node_modules"));
   }
 

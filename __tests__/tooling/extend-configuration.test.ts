@@ -1,16 +1,16 @@
-import { rmSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { loadEnvironments } from "../../environments";
 import type { EnvironmentConfig, ServiceConfig } from "../../environments/types";
 import { readAppContext } from "../../lib/app-context";
 import { readStackJson, synthesizedStackNames } from "../../tooling/stack-json";
-import { runAppCommand } from "../support/app-command";
+import { ROOT, runAppCommand } from "../support/app-command";
 import { ConfigurationCopy } from "../support/configuration-copy";
 import { configuredStack, stackInvariantViolations } from "../support/stack-invariants";
 
 /**
  * Adding a service and adding an environment exactly as the README says ("Add a service", "Add an
- * environment") needs no test edited: on a copy of the configuration with one of each added, the
+ * environment") needs no test edited: on a copy of the repository with one of each added, the
  * app synthesizes the new and the affected stacks, and every stack invariant holds of them.
  */
 const committed = loadEnvironments(readAppContext().context).map(({ config }) => config);
@@ -34,19 +34,12 @@ function addService(copy: ConfigurationCopy): void {
 
 /** Add an environment: a copy of the nearest file with its data changed, its name declared, its pins, cdktf.json. */
 function addEnvironment(copy: ConfigurationCopy): Record<string, unknown> {
-  const word = new RegExp(`\\b${nearest.name}\\b`, "g");
   const file = copy.read(`environments/${nearest.name}.ts`)
-    .replace(word, added)
+    .replace(nearestName(), added)
     .replace(`"${nearest.regions[0]!.vpcCidr}"`, `"${freeVpcCidr(committed)}"`);
   copy.write(`environments/${added}.ts`, file);
-  const names = committed.map((environment) => JSON.stringify(environment.name));
-  for (const declaration of ["environments/types.ts", "environments/schema.ts"].filter((file) => copy.has(file))) {
-    const text = copy.read(declaration);
-    const list = names.join(", ");
-    const union = names.join(" | ");
-    if (text.includes(`[${list}]`)) copy.write(declaration, text.replace(`[${list}]`, `[${list}, "${added}"]`));
-    else if (text.includes(union)) copy.write(declaration, text.replace(union, `${union} | "${added}"`));
-  }
+  declareEnvironmentName(copy);
+  copyPerEnvironmentEntries(copy);
   const releases = JSON.parse(copy.read("environments/releases.json"));
   copy.write("environments/releases.json", JSON.stringify({ ...releases, [added]: releases[nearest.name] }, null, 2));
   const context = copy.context();
@@ -56,7 +49,39 @@ function addEnvironment(copy: ConfigurationCopy): Record<string, unknown> {
   return extended;
 }
 
-const copy = new ConfigurationCopy();
+// The whole app is copied: the loader and the schema an environment is declared in are edited too.
+const copy = new ConfigurationCopy("app");
+
+/** The nearest environment's name as a word: what a copy of its settings renames. */
+const nearestName = () => new RegExp(`\\b${nearest.name}\\b`, "g");
+
+/** The configuration's own modules (not an environment file): where names and per-environment entries are declared. */
+const declarationFiles = (copy: ConfigurationCopy) =>
+  readdirSync(copy.environments).filter((file) => file.endsWith(".ts") && file !== `${added}.ts` && !committed.some((environment) => file === `${environment.name}.ts`));
+
+/** The list of environment names, wherever the configuration states it (a union type or an enum), gains the new one. */
+function declareEnvironmentName(copy: ConfigurationCopy): void {
+  const names = committed.map((environment) => JSON.stringify(environment.name));
+  for (const file of declarationFiles(copy).map((name) => `environments/${name}`)) {
+    const text = copy.read(file);
+    const list = names.join(", ");
+    const union = names.join(" | ");
+    copy.write(file, text.split(`[${list}]`).join(`[${list}, "${added}"]`).split(union).join(`${union} | "${added}"`));
+  }
+}
+
+/** Settings kept per environment outside its file (`environments: { dev: … }`) are copied from the nearest. */
+function copyPerEnvironmentEntries(copy: ConfigurationCopy): void {
+  for (const file of declarationFiles(copy)) {
+    const exports = require(join(ROOT, "environments", file)) as Record<string, unknown>;
+    for (const value of Object.values(exports)) {
+      const entry = (value as { environments?: Record<string, unknown> } | null)?.environments?.[nearest.name];
+      if (entry === undefined || typeof entry === "function") continue;
+      // Names derived from the environment's (channels, services) follow it, as in its file.
+      copy.replace(`environments/${file}`, /\benvironments: \{/, `environments: {\n    ${added}: ${JSON.stringify(entry).replace(nearestName(), added)},`);
+    }
+  }
+}
 let environments: EnvironmentConfig[];
 let outdir: string;
 let stderr: string;
@@ -64,11 +89,12 @@ let stderr: string;
 beforeAll(async () => {
   addService(copy);
   const context = addEnvironment(copy);
-  environments = loadEnvironments(context as never, copy.environments).map(({ config }) => config);
+  const { loadEnvironments: loadCopied } = require(join(copy.environments, "index.ts")) as typeof import("../../environments");
+  environments = loadCopied(context as never, copy.environments).map(({ config }) => config);
   const production = environments.find((environment) => environment.name === "production")!;
   // The new environment's stacks, and production's primary: the one the new service changes most.
   const stacks = [`lma-${added}-bootstrap`, `lma-${added}-${nearest.regions[0]!.region}`, `lma-production-${production.regions[0]!.region}`];
-  const run = await runAppCommand({ LMA_ENVIRONMENTS_DIR: copy.environments, CDKTF_CONTEXT_JSON: JSON.stringify(context), LMA_STACKS: stacks.join(",") });
+  const run = await runAppCommand({ LMA_STACKS: stacks.join(",") }, copy.root);
   ({ outdir, stderr } = run);
 }, 180_000);
 

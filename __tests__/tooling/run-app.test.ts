@@ -1,8 +1,8 @@
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readStackJson } from "../../tooling/stack-json";
 import { ROOT, runAppCommand } from "../support/app-command";
+import { ConfigurationCopy } from "../support/configuration-copy";
 import { stackNames } from "../support/synth";
 
 /**
@@ -15,18 +15,11 @@ const { sourceFiles } = require(join(ROOT, "scripts", "run-app.js")) as { source
 const bootstrap = stackNames().find((name) => name.endsWith("-bootstrap"))!;
 const managedBy = (outdir: string) => (readStackJson(outdir, bootstrap).provider!.aws![0]!.default_tags as { tags: Record<string, string> }[])[0]!.tags.ManagedBy!;
 
-let copy: string;
+const repository = new ConfigurationCopy("app");
+const copy = repository.root;
 const compiled = (file: string) => join(copy, "dist", "lib", file);
 
-beforeAll(() => {
-  copy = mkdtempSync(join(tmpdir(), "lma-run-app-"));
-  for (const entry of ["main.ts", "lib", "environments", "modules", "stacks", "scripts", "tsconfig.json", "tsconfig.build.json", "cdktf.json", "package.json", "dist"]) {
-    cpSync(join(ROOT, entry), join(copy, entry), { recursive: true });
-  }
-  symlinkSync(join(ROOT, "node_modules"), join(copy, "node_modules"));
-});
-
-afterAll(() => rmSync(copy, { recursive: true, force: true }));
+afterAll(() => repository.remove());
 
 it("fingerprints every source the build compiles", () => {
   const sources = sourceFiles().map((file) => file.slice(ROOT.length + 1));
