@@ -185,7 +185,11 @@ export class SecureBucket extends Construct implements IDataStore {
     );
     if (props.kmsKey) {
       // Uploads that ask for another encryption (SSE-S3, or another key) are refused; uploads
-      // without a header get the default KMS encryption.
+      // without the headers get the bucket's default KMS encryption. `Null: false` limits each Deny
+      // to requests that carry the header: an `…IfExists` operator would also refuse every upload
+      // without one, since a missing key makes a negated IfExists condition true. The key may be
+      // named by its ARN or its alias ARN (the Terraform S3 backend sends the alias): S3 compares
+      // the header literally.
       this.policyStatements.push(
         {
           Sid: "DenyOtherEncryption",
@@ -193,7 +197,10 @@ export class SecureBucket extends Construct implements IDataStore {
           Principal: "*",
           Action: "s3:PutObject",
           Resource: `${this.bucket.arn}/*`,
-          Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+          Condition: {
+            StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+            Null: { "s3:x-amz-server-side-encryption": "false" },
+          },
         },
         {
           Sid: "DenyOtherKmsKeys",
@@ -202,7 +209,8 @@ export class SecureBucket extends Construct implements IDataStore {
           Action: "s3:PutObject",
           Resource: `${this.bucket.arn}/*`,
           Condition: {
-            StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": props.kmsKey.arn },
+            StringNotEquals: { "s3:x-amz-server-side-encryption-aws-kms-key-id": [props.kmsKey.arn, props.kmsKey.aliasArn] },
+            Null: { "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" },
           },
         },
       );

@@ -54,9 +54,13 @@ describe("the platform buckets, production primary", () => {
       bucket_key_enabled: true,
     });
     const { policy } = ofBucket(primary, "aws_s3_bucket_policy", name(component));
-    expect(statement(policy, "DenyOtherKmsKeys").Condition).toEqual({
-      StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArnRef(primary, alias) },
-    });
+    // Only uploads that name a key are checked (Null: false), against the key's ARN or its alias ARN.
+    const { Condition } = statement(policy, "DenyOtherKmsKeys");
+    expect(Condition.Null).toEqual({ "s3:x-amz-server-side-encryption-aws-kms-key-id": "false" });
+    expect(Condition.StringNotEquals["s3:x-amz-server-side-encryption-aws-kms-key-id"]).toEqual([
+      keyArnRef(primary, alias),
+      expect.stringMatching(/^\$\{aws_kms_alias\.[^.]+\.arn\}$/),
+    ]);
   });
 
   it.each(["logs", "access-logs"])("%s uses SSE-S3, the only encryption ALB and S3 log delivery accept", (component) => {
