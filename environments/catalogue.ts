@@ -1,7 +1,7 @@
 import type { ServiceConfig } from "./types";
 
 /**
- * The platform's services at production size (SPEC "Services"). Environments derive their own
+ * The platform's services at production size. Environments derive their own
  * catalogue from this one (`sizedFor`), so a service added here appears everywhere with its
  * task definition, service, routing, scaling, repository, role, logs, monitors and on-call path.
  */

@@ -11,7 +11,7 @@ function issuesAfter(config: EnvironmentConfig, change: (draft: any) => void): C
   return validateEnvironment({ file: `environments/${config.name}.ts`, config: draft });
 }
 
-describe("storage and function configuration (issue 4)", () => {
+describe("storage and function configuration", () => {
   it("the committed environments pass", () => {
     for (const config of [dev, staging, production]) {
       expect(validateEnvironment({ file: `environments/${config.name}.ts`, config })).toEqual([]);
