@@ -7,8 +7,9 @@
  *
  * - the AWS provider comes from a filesystem mirror (`/opt/tf-plugins`, see {@link writeCliConfig});
  * - each stack is planned from a *transformed copy* in a work directory (see
- *   {@link offlineTransform}): local backend, dummy credentials, the provider's skip flags, and no
- *   `assume_role` / `allowed_account_ids`. The synthesized stacks in cdktf.out are never changed.
+ *   {@link offlineTransform}): local backend, dummy credentials, the provider's skip flags, no
+ *   `assume_role` / `allowed_account_ids`, and a placeholder default for every variable declared
+ *   without one. The synthesized stacks in cdktf.out are never changed.
  *
  * The JSON of `terraform show -json` is what plan tests assert on, Terratest-style (see the plan
  * helpers at the end of this file). Successful runs are cached by the exact bytes Terraform sees
@@ -216,7 +217,29 @@ export function offlineTransform(stackJson: JsonObject): OfflineTransformResult 
     Object.assign(block, OFFLINE_CREDENTIALS, OFFLINE_SKIP_FLAGS);
     changes.push(`${label}: dummy credentials and skip flags set (region ${JSON.stringify(block.region ?? null)} kept)`);
   }
+
+  // Variables the pipeline supplies at apply time (e.g. another stack's outputs, secrets) would
+  // stop a non-interactive plan; offline, a placeholder of the declared type stands in.
+  const variables = isObject(json.variable) ? json.variable : {};
+  for (const [name, declaration] of Object.entries(variables)) {
+    if (!isObject(declaration) || "default" in declaration) continue;
+    declaration.default = placeholderFor(name, declaration.type);
+    changes.push(`variable.${name}: offline placeholder ${declaration.sensitive ? "(sensitive) " : ""}as default`);
+  }
   return { json, changes };
+}
+
+/**
+ * A value of a Terraform type expression (`string`, `number`, `bool`, `list(string)`, `map(…)`,
+ * `object({…})`, …; untyped means `any`) that no real input would be mistaken for.
+ */
+export function placeholderFor(name: string, type: unknown): unknown {
+  const kind = typeof type === "string" ? type.trim().replace(/^\$\{(.*)\}$/, "$1").split("(")[0]!.trim() : "string";
+  if (kind === "number") return 0;
+  if (kind === "bool") return false;
+  if (kind === "list" || kind === "set" || kind === "tuple") return [];
+  if (kind === "map" || kind === "object") return {};
+  return `offline-placeholder-${name}`;
 }
 
 export interface PreparedStack {
@@ -652,7 +675,7 @@ function formatDiagnostics(diags: ValidateDiagnostic[]): string {
 // ---------------------------------------------------------------------------------------------
 
 /** Bump when the Terraform commands, their flags, or the offline transformation change. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 const CACHE_MAX_ENTRIES = 64;
 
 /** The cache directory: env `LMA_TF_CACHE_DIR`, else `.terraform-work/.cache` (gitignored). */
