@@ -18,7 +18,8 @@ export const production = defineEnvironment({
     {
       region: "eu-west-1",
       role: "standby",
-      availabilityZones: ["eu-west-1a", "eu-west-1b"],
+      // Three AZs, like the primary: after failover the region runs production's shape.
+      availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
       vpcCidr: "10.1.0.0/16",
       natGateways: "per-az",
       serviceTaskCount: 1,
@@ -68,6 +69,20 @@ export const production = defineEnvironment({
     "scheduled-jobs": { memoryMiB: 1024, timeoutSeconds: 600, reservedConcurrency: 1, schedules: SCHEDULED_JOBS },
     // Rotates the database's master secret (modules/rds/README.md); one rotation at a time.
     "postgres-rotation": { memoryMiB: 256, timeoutSeconds: 120, reservedConcurrency: 1 },
+  },
+  // Failover: set activeRegion to "eu-west-1" and apply the eu-west-1 stack (docs/disaster-recovery.md).
+  // The standby's data services run small until then; failover resizes them in place.
+  disasterRecovery: {
+    topology: "warm-standby",
+    activeRegion: "us-east-1",
+    buildPhase: "complete",
+    standby: {
+      cache: { nodeType: "cache.r6g.large", replicasPerShard: 1 },
+      search: { instanceType: "r6g.large.search", instanceCount: 3, dedicatedMasterCount: 0 },
+      // Amazon MQ's smallest type that runs a cluster; the mode stays CLUSTER_MULTI_AZ.
+      messaging: { instanceType: "mq.m5.large" },
+      scheduledJobsEnabled: false,
+    },
   },
   deletionProtection: true,
   logRetentionDays: 365,

@@ -286,21 +286,13 @@ const databaseSchema = z.strictObject({
   /** RDS keeps 1–35 days. */
   backupRetentionDays: z.number().refine((days) => days >= 1 && days <= 35, { error: "must be 1–35 days" }),
   readReplicas: integer(0).default(0),
-  /** A replica in the standby region, promotable during disaster recovery; needs a standby region. */
+  /** A replica in the standby region, promoted when `disasterRecovery.activeRegion` names that region; needs a standby region. */
   crossRegionReplica: z.boolean().default(false),
-  /**
-   * DR activation: promote the standby region's replica to a standalone, writable primary (with
-   * Multi-AZ, backups and its own managed master secret). Irreversible; see modules/rds/README.md.
-   * Needs the cross-region replica.
-   * @default false
-   */
-  promoteStandby: z.boolean().optional(),
 }).superRefine((db, ctx) => {
   if (db.maxAllocatedStorageGiB < db.allocatedStorageGiB) {
     report(ctx, ["maxAllocatedStorageGiB"], `must be ≥ allocatedStorageGiB (${db.maxAllocatedStorageGiB} < ${db.allocatedStorageGiB})`);
   }
   if (db.storageType === "io2" && (db.iops === undefined || db.iops < 1000)) report(ctx, ["iops"], "io2 storage needs provisioned IOPS ≥ 1000");
-  if (db.promoteStandby && !db.crossRegionReplica) report(ctx, ["promoteStandby"], "there is no cross-region replica to promote");
 });
 
 const cacheSchema = z.strictObject({
@@ -398,6 +390,60 @@ const functionSchema = z.strictObject({
       z.string().regex(SCHEDULE_EXPRESSION, { error: (issue) => `"${String(issue.input)}" must be cron(...) or rate(n unit)` }),
     )
     .optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Disaster recovery (lib/disaster-recovery.ts reads it; docs/disaster-recovery.md operates it)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The standby region's data services while it does not hold the writer. Only attributes AWS
+ * changes in place can differ from the production sizes, so failover is a resize: Redis keeps
+ * its cluster mode and shard count (node type and replicas resize online), OpenSearch keeps its
+ * volumes (type, count and masters change by an in-place blue/green), Amazon MQ keeps its
+ * deployment mode (SINGLE_INSTANCE ↔ CLUSTER_MULTI_AZ replaces the broker; the type does not).
+ * Each part defaults to the environment's own size.
+ */
+const standbySizesSchema = z.strictObject({
+  cache: z.strictObject({ nodeType: matching(/^cache\.[a-z0-9]+\.[a-z0-9]+$/, "a node type"), replicasPerShard: integer(0, 5) }).optional(),
+  search: z
+    .strictObject({
+      instanceType: matching(/\.search$/, "an OpenSearch type"),
+      instanceCount: integer(1),
+      dedicatedMasterCount: z.union([z.literal(0), z.literal(3), z.literal(5)]),
+      dedicatedMasterType: z.string().optional(),
+    })
+    .optional(),
+  messaging: z.strictObject({ instanceType: matching(/^mq\./, "an MQ type") }).optional(),
+  /**
+   * Scheduled jobs stay off while the region is standby: the primary runs them against the same
+   * data, and a second run would double-post. @default false
+   */
+  scheduledJobsEnabled: z.boolean().default(false),
+});
+
+const disasterRecoverySchema = z.strictObject({
+  /**
+   * `warm-standby`: one region serves and holds the writer, the other runs small and takes over
+   * by failover. `active-active`: both serve (latency routing); the writer stays in `activeRegion`.
+   * @default "warm-standby"
+   */
+  topology: z.enum(["warm-standby", "active-active"]).default("warm-standby"),
+  /**
+   * The region that holds the writer and takes the traffic. Failover = the standby region, then
+   * apply the standby stack; failback = back to the home primary after re-seeding
+   * (docs/disaster-recovery.md). @default the region with role `primary`
+   */
+  activeRegion: z.enum(REGION_NAMES).optional(),
+  /**
+   * Building the environment from nothing: `standby-foundation` (apply the standby stack: network,
+   * keys, buckets, repositories), `primary` (apply the primary stack, whose replication targets now
+   * exist), then `complete` (apply the standby stack again: replica, backups, services).
+   * @default "complete"
+   */
+  buildPhase: z.enum(["standby-foundation", "primary", "complete"]).default("complete"),
+  /** Sizes of the standby region's data services while it is not active. */
+  standby: standbySizesSchema.default({ scheduledJobsEnabled: false }),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -752,6 +798,8 @@ const environmentShape = {
   backend: backendSchema.default({ type: "s3" }),
   ci: ciSchema.optional(),
   datadog: datadogSchema,
+  /** Failover, topology and the first build's order; meaningful with a standby region. */
+  disasterRecovery: disasterRecoverySchema.default({ topology: "warm-standby", buildPhase: "complete", standby: { scheduledJobsEnabled: false } }),
 };
 
 type EnvironmentFields = z.output<z.ZodObject<typeof environmentShape>>;
@@ -847,6 +895,59 @@ function checkDataTier(env: EnvironmentFields, ctx: Context): void {
   }
 }
 
+/**
+ * Failover and first-build settings: the active region is one of the environment's, a build phase
+ * or a second topology needs a standby region, and the standby sizes keep every attribute AWS
+ * would replace the resource for (lib/disaster-recovery.ts applies them).
+ */
+function checkDisasterRecovery(env: EnvironmentFields, ctx: Context): void {
+  const dr = env.disasterRecovery;
+  const path = (...rest: Path): Path => ["disasterRecovery", ...rest];
+  const names = env.regions.map((region) => region.region);
+  if (dr.activeRegion !== undefined && !names.includes(dr.activeRegion)) {
+    report(ctx, path("activeRegion"), `"${dr.activeRegion}" is not a region of this environment (${names.join(", ")})`);
+  }
+  const standbyIndex = env.regions.findIndex((region) => region.role === "standby");
+  const sized = (["cache", "search", "messaging"] as const).filter((part) => dr.standby[part] !== undefined);
+  if (standbyIndex < 0) {
+    if (dr.topology !== "warm-standby") report(ctx, path("topology"), `${dr.topology} needs a standby region to serve from`);
+    if (dr.buildPhase !== "complete") report(ctx, path("buildPhase"), "orders the first build of a standby region, and this environment has none");
+    for (const part of sized) report(ctx, path("standby", part), "sizes a standby region this environment does not have");
+    return;
+  }
+  const standby = env.regions[standbyIndex]!;
+  if (dr.buildPhase !== "complete" && dr.activeRegion === standby.region) {
+    report(ctx, path("buildPhase"), `${standby.region} cannot be the active region before its build is complete`);
+  }
+  if (dr.topology === "active-active") {
+    for (const part of sized) report(ctx, path("standby", part), "active-active runs both regions at production size; remove the standby size");
+  }
+  if (env.search.zoneAwarenessAzs > standby.availabilityZones.length) {
+    report(
+      ctx,
+      ["regions", standbyIndex, "availabilityZones"],
+      `the standby hosts the search domain across search.zoneAwarenessAzs = ${env.search.zoneAwarenessAzs} AZs (found ${standby.availabilityZones.length})`,
+    );
+  }
+  const { cache, search, messaging } = dr.standby;
+  if (cache && env.cache.multiAz && cache.replicasPerShard < 1) {
+    report(ctx, path("standby", "cache", "replicasPerShard"), "must be ≥ 1: the standby keeps cache.multiAz, which needs a replica per shard");
+  }
+  if (search && search.instanceCount % env.search.zoneAwarenessAzs !== 0) {
+    report(ctx, path("standby", "search", "instanceCount"), `must be a multiple of search.zoneAwarenessAzs, which the standby keeps (${search.instanceCount} over ${env.search.zoneAwarenessAzs} AZs)`);
+  }
+  if (search && search.dedicatedMasterCount > 0 && search.dedicatedMasterType === undefined) {
+    report(ctx, path("standby", "search", "dedicatedMasterType"), "needed with dedicated masters");
+  }
+  if (messaging && env.messaging.deploymentMode === "CLUSTER_MULTI_AZ" && messaging.instanceType === "mq.t3.micro") {
+    report(
+      ctx,
+      path("standby", "messaging", "instanceType"),
+      "mq.t3.micro cannot run a cluster, and the standby keeps messaging.deploymentMode CLUSTER_MULTI_AZ (changing the mode replaces the broker)",
+    );
+  }
+}
+
 /** What pgaudit must log in the production tier: schema and role changes, and writes to the ledger. */
 const PRODUCTION_AUDIT_CLASSES = ["ddl", "role", "write"] as const;
 
@@ -907,6 +1008,9 @@ function checkTier(env: EnvironmentFields, ctx: Context): void {
   for (const [holds, path, message] of rules) if (!holds) report(ctx, path, message);
 }
 
+/** Where the writer lives when nothing has failed: the region with role `primary` (the first). */
+const homeRegionOf = (env: EnvironmentFields) => (env.regions.find((region) => region.role === "primary") ?? env.regions[0]!).region;
+
 /** The GitHub OIDC roles' default names: `lma-<env>-github-plan` and `lma-<env>-github-apply`. */
 export function defaultCiRoles(name: string, accountId: string): { planRoleArn: string; applyRoleArn: string } {
   const role = (purpose: string) => `arn:aws:iam::${accountId}:role/lma-${name}-github-${purpose}`;
@@ -924,6 +1028,7 @@ export const environmentSchema = z
     checkRegions(env, ctx);
     checkReferences(env, ctx);
     checkDataTier(env, ctx);
+    checkDisasterRecovery(env, ctx);
     checkTier(env, ctx);
   })
   .transform((env) => {
@@ -933,5 +1038,6 @@ export const environmentSchema = z
       applicationSecrets: env.applicationSecrets.filter((secret) => read.has(secret.name)),
       maintenance: env.maintenance ?? MAINTENANCE_BY_TIER[env.tier],
       ci: env.ci ?? defaultCiRoles(env.name, env.accountId),
+      disasterRecovery: { ...env.disasterRecovery, activeRegion: env.disasterRecovery.activeRegion ?? homeRegionOf(env) },
     };
   });

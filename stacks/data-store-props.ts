@@ -6,6 +6,7 @@ import type { RabbitMqBrokerProps } from "../modules/messaging";
 import type { MasterSecretRotationProps, PostgresDatabaseProps } from "../modules/rds";
 import type { PlatformBucketsProps } from "../modules/s3";
 import type { SearchDomainProps } from "../modules/search";
+import { disasterRecoveryOf } from "../lib/disaster-recovery";
 
 /**
  * The translation from an environment's configuration (environments/types.ts) to the data-store
@@ -105,7 +106,8 @@ export function databaseProps(
 ): Configured<PostgresDatabaseProps, "subnetGroupName" | "securityGroup" | "storageKey" | "secretsKey" | "logsKey"> {
   const { database } = environment;
   const name = "postgres";
-  const hostsPrimary = region.role === "primary" || (database.promoteStandby ?? false);
+  const { mode, failedOver } = disasterRecoveryOf(environment, region.region);
+  const hostsPrimary = mode === "active";
   return {
     naming,
     name,
@@ -139,7 +141,7 @@ export function databaseProps(
       region.role === "standby"
         ? {
             sourceArn: naming.inRegion(primaryOf(environment).region).arn("rds", `db:${naming.name(name)}`),
-            promote: database.promoteStandby ?? false,
+            promote: failedOver,
           }
         : undefined,
   };

@@ -24,6 +24,7 @@ import {
   redisNodeIds,
   severityTopicArn,
 } from "../modules/monitoring";
+import { disasterRecoveryOf } from "../lib/disaster-recovery";
 import { AwsStack } from "./aws-stack";
 import { cacheProps, databaseProps, messagingProps, searchProps, storageProps } from "./data-store-props";
 import { computeProps, functionsProps, networkProps, platformService, securityProps } from "./props";
@@ -256,7 +257,7 @@ export class RegionalStack extends AwsStack {
     new TerraformOutput(this, "data_subnet_ids", { value: this.network.subnetIds.data, description: "Private data subnets" });
     new TerraformOutput(this, "database_endpoint", { value: this.database.endpoint, description: "PostgreSQL writer (or DR replica) host:port" });
     new TerraformOutput(this, "database_port", { value: this.database.port, description: "PostgreSQL port" });
-    if (region.role === "primary" || environment.database.promoteStandby) {
+    if (disasterRecoveryOf(environment, region.region).mode === "active") {
       new TerraformOutput(this, "database_master_secret_arn", {
         value: this.database.masterSecretArn,
         description: "Secrets Manager ARN of the RDS-managed master credentials",
@@ -317,7 +318,7 @@ export class RegionalStack extends AwsStack {
   private monitoringInventory(environment: EnvironmentConfig, region: RegionConfig): PlatformInventory {
     const { compute } = this;
     const allocatedStorageGiB = environment.database.allocatedStorageGiB;
-    const replicating = region.role === "standby" && !environment.database.promoteStandby;
+    const replicating = disasterRecoveryOf(environment, region.region).mode === "standby";
     const databases: MonitoredDatabase[] = [
       { identifier: this.database.identifier, role: replicating ? "cross-region-replica" : "writer", allocatedStorageGiB },
       ...this.database.readReplicas.map((replica) => ({ identifier: replica.identifierInput!, role: "reader" as const, allocatedStorageGiB })),

@@ -92,14 +92,13 @@ describe("the standby region's database", () => {
     ]);
   });
 
-  it("refuses promotion without a replica to promote", () => {
-    const issues = issuesAfter(dev, (d) => (d.database.promoteStandby = true));
-    expect(issues).toEqual([
-      { file: "environments/dev.ts", path: "dev.database.promoteStandby", message: "there is no cross-region replica to promote" },
-    ]);
+  it("accepts failover in production: the standby region becomes the active one (one setting)", () => {
+    const standby = production.regions.find((region) => region.role === "standby")!.region;
+    expect(issuesAfter(production, (d) => (d.disasterRecovery.activeRegion = standby))).toEqual([]);
   });
 
-  it("accepts promotion in production (DR activation is configuration)", () => {
-    expect(issuesAfter(production, (d) => (d.database.promoteStandby = true))).toEqual([]);
+  it("refuses an active region the environment does not have", () => {
+    const issues = issuesAfter(dev, (d) => (d.disasterRecovery = { activeRegion: "eu-west-1" }));
+    expect(issues).toEqual([{ file: "environments/dev.ts", path: "dev.disasterRecovery.activeRegion", message: expect.stringMatching(/not a region of this environment/) }]);
   });
 });

@@ -54,7 +54,7 @@ const environmentCases: Case[] = [
   ["off-hours crons are cron()", edited(dev, (d) => (d.offHours.scaleUp = "0 11 * * *")), fileOf(dev), "dev.offHours.scaleUp", /cron/],
   ["the WAF limit is at least 10", edited(dev, (d) => (d.security.wafRateLimitPer5Min = 5)), fileOf(dev), "dev.security.wafRateLimitPer5Min", /≥ 10 \(5\)/],
   ["one primary region", edited(dev, (d) => d.regions.push({ ...d.regions[0], region: "us-east-2", availabilityZones: ["us-east-2a", "us-east-2b"], vpcCidr: "10.21.0.0/16", cloudfrontOriginPrefixListId: undefined })), fileOf(dev), "dev.regions", /exactly one primary region \(found 2\)/],
-  ["a region listed twice", edited(production, (d) => { d.regions[1].region = "us-east-1"; d.regions[1].availabilityZones = ["us-east-1a", "us-east-1b"]; }), fileOf(production), "production.regions[1].region", /listed twice/],
+  ["a region listed twice", edited(production, (d) => { d.regions[1].region = "us-east-1"; d.regions[1].availabilityZones = ["us-east-1a", "us-east-1b", "us-east-1c"]; }), fileOf(production), "production.regions[1].region", /listed twice/],
   ["an AZ of another region", edited(dev, (d) => (d.regions[0].availabilityZones[1] = "eu-west-1b")), fileOf(dev), "dev.regions[0].availabilityZones[1]", /not an AZ of us-east-1/],
   ["an AZ listed twice", edited(dev, (d) => (d.regions[0].availabilityZones = ["us-east-1a", "us-east-1a"])), fileOf(dev), "dev.regions[0].availabilityZones", /lists an AZ twice/],
   ["a VPC prefix outside /16–/20", edited(dev, (d) => (d.regions[0].vpcCidr = "10.20.0.0/24")), fileOf(dev), "dev.regions[0].vpcCidr", /\/16 to \/20/],
