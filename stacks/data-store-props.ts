@@ -6,7 +6,7 @@ import type { RabbitMqBrokerProps } from "../modules/messaging";
 import type { MasterSecretRotationProps, PostgresDatabaseProps } from "../modules/rds";
 import type { PlatformBucketsProps } from "../modules/s3";
 import type { SearchDomainProps } from "../modules/search";
-import { disasterRecoveryOf } from "../lib/disaster-recovery";
+import { dataServiceSizesOf, disasterRecoveryOf } from "../lib/disaster-recovery";
 
 /**
  * The translation from an environment's configuration (environments/types.ts) to the data-store
@@ -106,8 +106,7 @@ export function databaseProps(
 ): Configured<PostgresDatabaseProps, "subnetGroupName" | "securityGroup" | "storageKey" | "secretsKey" | "logsKey"> {
   const { database } = environment;
   const name = "postgres";
-  const { mode, failedOver } = disasterRecoveryOf(environment, region.region);
-  const hostsPrimary = mode === "active";
+  const { failedOver } = disasterRecoveryOf(environment, region.region);
   return {
     naming,
     name,
@@ -126,15 +125,13 @@ export function databaseProps(
     maintenanceWindow: weeklyMaintenance(environment),
     backupWindow: dailyWindowBeforeMaintenance(environment),
     auditLog: database.auditLog,
-    // Only a writable primary has a master secret to rotate; an unpromoted replica inherits the source's.
-    masterSecretRotation: hostsPrimary
-      ? {
-          ...rotationFunction(environment),
-          ...rotation,
-          artifactBucket: naming.bucketName("artifacts"),
-          rotationDays: MASTER_SECRET_ROTATION_DAYS,
-        }
-      : undefined,
+    // A replicating standby has the function too, unscheduled until promotion (modules/rds/README.md).
+    masterSecretRotation: {
+      ...rotationFunction(environment),
+      ...rotation,
+      artifactBucket: naming.bucketName("artifacts"),
+      rotationDays: MASTER_SECRET_ROTATION_DAYS,
+    },
     // The standby's replica names its source by the naming convention, so no state or provider of
     // the primary region is involved and the standby plans with that region down.
     crossRegionSource:
@@ -149,9 +146,11 @@ export function databaseProps(
 
 export function cacheProps(
   environment: EnvironmentConfig,
+  region: RegionConfig,
   naming: Naming,
 ): Configured<RedisCacheProps, "subnetGroupName" | "securityGroup" | "storageKey" | "logsKey"> {
-  const { cache } = environment;
+  // A standby runs the standby size until failover resizes it in place (lib/disaster-recovery.ts).
+  const { cache } = dataServiceSizesOf(environment, region.region);
   return {
     naming,
     engineVersion: cache.engineVersion,
@@ -170,9 +169,10 @@ export function cacheProps(
 
 export function searchProps(
   environment: EnvironmentConfig,
+  region: RegionConfig,
   naming: Naming,
 ): Configured<SearchDomainProps, "subnetIds" | "securityGroup" | "storageKey" | "logsKey"> {
-  const { search } = environment;
+  const { search } = dataServiceSizesOf(environment, region.region);
   return {
     naming,
     engineVersion: search.engineVersion,
@@ -194,9 +194,10 @@ export function searchProps(
 
 export function messagingProps(
   environment: EnvironmentConfig,
+  region: RegionConfig,
   naming: Naming,
 ): Configured<RabbitMqBrokerProps, "subnetIds" | "securityGroup" | "secretsKey"> {
-  const { messaging } = environment;
+  const { messaging } = dataServiceSizesOf(environment, region.region);
   return {
     naming,
     engineVersion: messaging.engineVersion,

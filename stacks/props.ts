@@ -1,5 +1,6 @@
 import { SCALING_TABLE } from "../environments/schema";
 import type { EnvironmentConfig, RegionConfig } from "../environments/types";
+import { dataServiceSizesOf, disasterRecoveryOf } from "../lib/disaster-recovery";
 import type { Naming } from "../lib/naming";
 import { subnetPlanOf } from "../lib/subnets";
 import { type PlatformDeployment, type PlatformService, type ServicePlatformProps, secretEnvironmentName } from "../modules/ecs";
@@ -73,10 +74,16 @@ export function networkProps(region: RegionConfig, naming: Naming): Omit<VpcProp
   };
 }
 
-/** The environment's deployment settings as the compute module's union; blue/green needs a traffic shift. */
-function deploymentOf(environment: EnvironmentConfig): PlatformDeployment {
+/**
+ * The environment's deployment settings as the compute module's union; blue/green needs a traffic
+ * shift. A standby region deploys rolling in every mode: ECS then follows each new task definition
+ * (the release pins), where CodeDeploy would leave the services on the old one until a deployment.
+ */
+function deploymentOf(environment: EnvironmentConfig, region: RegionConfig): PlatformDeployment {
   const { deployment } = environment.compute;
-  if (deployment.strategy === "rolling") return { strategy: "rolling", minimumHealthyPercent: deployment.minimumHealthyPercent };
+  if (deployment.strategy === "rolling" || region.role === "standby") {
+    return { strategy: "rolling", minimumHealthyPercent: deployment.minimumHealthyPercent };
+  }
   if (!deployment.trafficShifting) {
     throw new Error(`environments/${environment.name}.ts: compute.deployment.trafficShifting: required with blue-green`);
   }
@@ -140,11 +147,12 @@ export function computeProps(
   | "replicateImagesTo"
 > {
   const { primary, standbys } = regionsOf(environment, region);
-  const taskCount = region.serviceTaskCount;
+  // A region taking traffic runs the catalogue's counts; the fixed count is the standby's.
+  const taskCount = disasterRecoveryOf(environment, region.region).capacity === "production" ? undefined : region.serviceTaskCount;
   return {
     naming,
     services,
-    deployment: deploymentOf(environment),
+    deployment: deploymentOf(environment, region),
     logRetentionDays: environment.logRetentionDays,
     commonEnvironment: { LMA_ENVIRONMENT: environment.name, LMA_REGION_ROLE: region.role },
     fixedTaskCount: taskCount === undefined || taskCount === "catalogue" ? undefined : taskCount,
@@ -162,9 +170,11 @@ export function computeProps(
 
 export function functionsProps(
   environment: EnvironmentConfig,
+  region: RegionConfig,
   naming: Naming,
-): Pick<PlatformFunctionsProps, "naming" | "functions" | "versions" | "logRetentionDays" | "emailIdentityArn" | "codeSigning"> {
+): Pick<PlatformFunctionsProps, "naming" | "functions" | "versions" | "logRetentionDays" | "emailIdentityArn" | "codeSigning" | "schedulesEnabled"> {
   return {
+    schedulesEnabled: dataServiceSizesOf(environment, region.region).scheduledJobsEnabled,
     naming,
     functions: environment.functions,
     versions: environment.release.functions,

@@ -1,4 +1,5 @@
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { DbInstanceAutomatedBackupsReplication } from "@cdktf/provider-aws/lib/db-instance-automated-backups-replication";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
@@ -38,9 +39,11 @@ export interface CrossRegionSource {
   /** ARN of the source instance, e.g. `arn:aws:rds:us-east-1:<account>:db:lma-production-postgres`. */
   readonly sourceArn: string;
   /**
-   * Promote the replica to a standalone, writable primary (DR activation). Terraform removes
-   * `replicate_source_db`, which promotes it; Multi-AZ, backups and an RDS-managed master secret
-   * in this region are turned on with it. Promotion cannot be undone.
+   * Promote the replica to a standalone, writable primary (failover). Terraform removes
+   * `replicate_source_db`, which promotes it, and applies Multi-AZ, the backup retention and a new
+   * master password (written to this region's master secret, whose rotation is then scheduled)
+   * immediately. Nothing is replaced and no IAM changes: the secret and its rotation function
+   * exist while replicating. Promotion cannot be undone (failback re-seeds, docs/disaster-recovery.md).
    * @default false
    */
   readonly promote?: boolean;
@@ -174,6 +177,12 @@ export class PostgresDatabase extends Construct implements IConnectable, IDataSt
   readonly masterSecret?: SecretsmanagerSecret;
   /** The master secret's rotation, when `masterSecretRotation` is given. */
   readonly rotation?: SecretRotation;
+  /**
+   * The source's automated backups (snapshots and transaction logs) copied into this region, with
+   * this region's key: a logical corruption replicates to the replica, and this is what restores
+   * it here. On a cross-region replica only; kept after promotion (it copies until the source is gone).
+   */
+  readonly backupCopy?: DbInstanceAutomatedBackupsReplication;
   readonly connections: Connections;
   /** The instance identifier, e.g. `lma-production-postgres`. */
   readonly identifier: string;
@@ -259,7 +268,8 @@ export class PostgresDatabase extends Construct implements IConnectable, IDataSt
       copyTagsToSnapshot: true,
       autoMinorVersionUpgrade: !pinnedMinor,
       allowMajorVersionUpgrade: false,
-      applyImmediately: false,
+      // A standby's changes are failover steps, each wanted now, not in the maintenance window.
+      applyImmediately: source !== undefined,
       caCertIdentifier: "rds-ca-rsa2048-g1",
       maintenanceWindow: props.maintenanceWindow,
       deletionProtection,
@@ -329,7 +339,9 @@ export class PostgresDatabase extends Construct implements IConnectable, IDataSt
         lifecycle: { preventDestroy: deletionProtection },
       });
     });
-    if (generatedPassword) {
+    // A replicating standby keeps an empty secret and an unscheduled rotation in its own region,
+    // so promotion writes the new password there without creating IAM (us-east-1's control plane).
+    if (generatedPassword || source) {
       this.masterSecret = new SecretsmanagerSecret(this, "master-secret", {
         name: `${naming.prefix}/${this.name}/master`,
         description: `Master user of ${this.identifier}, rotated by ${props.masterSecretRotation ? "its rotation function" : "nobody"}`,
@@ -338,7 +350,7 @@ export class PostgresDatabase extends Construct implements IConnectable, IDataSt
         lifecycle: { preventDestroy: deletionProtection },
       });
       // The shape RDS's PostgreSQL single-user rotation reads and writes.
-      const masterSecretValue = new SecretsmanagerSecretVersion(this, "master-secret-value", {
+      const masterSecretValue = generatedPassword && new SecretsmanagerSecretVersion(this, "master-secret-value", {
         secretId: this.masterSecret.id,
         secretStringWo: Fn.jsonencode({
           engine: "postgres",
@@ -359,10 +371,18 @@ export class PostgresDatabase extends Construct implements IConnectable, IDataSt
           logsKey: props.logsKey,
           logRetentionDays: props.logRetentionDays,
           description: `Rotates the master password of ${this.identifier} (PostgreSQL single-user rotation)`,
-          after: [masterSecretValue, this.instance],
+          after: masterSecretValue ? [masterSecretValue, this.instance] : [this.instance],
+          scheduled: masterSecretValue !== undefined,
         });
         this.connections.allowDefaultPortFrom(props.masterSecretRotation.securityGroup, "master-secret rotation function");
       }
+    }
+    if (source) {
+      this.backupCopy = new DbInstanceAutomatedBackupsReplication(this, "backup-copy", {
+        sourceDbInstanceArn: source.sourceArn,
+        kmsKeyId: props.storageKey.arn,
+        retentionPeriod: props.backupRetentionDays ?? 35,
+      });
     }
     this.resourceIds = [this.instance, ...this.readReplicas].map((instance) => instance.resourceId);
   }

@@ -45,6 +45,12 @@ export interface SecretRotationProps extends MasterSecretRotationProps {
   readonly description: string;
   /** What must exist before the first rotation (the secret's first value, the store itself). */
   readonly after: readonly ITerraformDependable[];
+  /**
+   * Rotate on the schedule. Off for a standby's secret that holds no credential yet: its function,
+   * role and permission exist, so failover adds only the schedule and no IAM change.
+   * @default true
+   */
+  readonly scheduled?: boolean;
 }
 
 /**
@@ -54,7 +60,8 @@ export interface SecretRotationProps extends MasterSecretRotationProps {
  */
 export class SecretRotation extends Construct {
   readonly function: PlatformFunction;
-  readonly rotation: SecretsmanagerSecretRotation;
+  /** Absent while the rotation is not `scheduled`. */
+  readonly rotation?: SecretsmanagerSecretRotation;
 
   constructor(scope: Construct, id: string, props: SecretRotationProps) {
     super(scope, id);
@@ -103,6 +110,7 @@ export class SecretRotation extends Construct {
       principal: "secretsmanager.amazonaws.com",
       sourceArn: secretArn,
     });
+    if (props.scheduled === false) return;
     this.rotation = new SecretsmanagerSecretRotation(this, "rotation", {
       secretId: secret.id,
       rotationLambdaArn: this.function.function.arn,

@@ -60,6 +60,12 @@ export interface PlatformFunctionsProps {
    * @default "enforce"
    */
   readonly codeSigning?: "enforce" | "warn";
+  /**
+   * Scheduled jobs run. A warm standby keeps its schedules disabled (the jobs write to the ledger,
+   * which only the active region holds); failover enables them in place.
+   * @default true
+   */
+  readonly schedulesEnabled?: boolean;
 }
 
 /** AWS Signer's platform for Lambda deployment packages. */
@@ -168,7 +174,7 @@ export class PlatformFunctions extends Construct {
       ...jobs,
       description: "Runs the platform's scheduled jobs (EventBridge Scheduler)",
     });
-    this.schedules = this.scheduleJobs(naming, jobs.config, props.dataKey);
+    this.schedules = this.scheduleJobs(naming, jobs.config, props.dataKey, props.schedulesEnabled ?? true);
   }
 
   /** Lets `grantee` (e.g. the notification service's task role) queue emails. */
@@ -238,7 +244,7 @@ export class PlatformFunctions extends Construct {
     return processor;
   }
 
-  private scheduleJobs(naming: Naming, config: FunctionSettings, dataKey: KmsKey): SchedulerSchedule[] {
+  private scheduleJobs(naming: Naming, config: FunctionSettings, dataKey: KmsKey, enabled: boolean): SchedulerSchedule[] {
     const entries = Object.entries(config.schedules ?? {});
     if (entries.length === 0) return [];
     const scheduleArns = naming.arn("scheduler", `schedule/default/${naming.prefix}-*`);
@@ -271,7 +277,7 @@ export class PlatformFunctions extends Construct {
           scheduleExpressionTimezone: "UTC",
           kmsKeyArn: dataKey.arn,
           flexibleTimeWindow: { mode: "OFF" },
-          state: "ENABLED",
+          state: enabled ? "ENABLED" : "DISABLED",
           target: {
             arn: this.scheduledJobs.function.arn,
             roleArn: role.arn,
