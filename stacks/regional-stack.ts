@@ -4,7 +4,17 @@ import { awsAlertDestinations } from "../environments/observability";
 import type { EnvironmentConfig, RegionConfig } from "../environments/types";
 import type { DataStoreClient, IDataStore } from "../lib/data-store";
 import { amazonMqQueueDepth, REGION_HEALTH_PATH, ServicePlatform } from "../modules/ecs";
-import { ApiRecord, DnsValidatedCertificate, edgeNames, WebDistribution } from "../modules/edge";
+import {
+  ApiRecord,
+  type ApiRouting,
+  DnsValidatedCertificate,
+  edgeNames,
+  fenceAlarmName,
+  originVerifyHeader,
+  PrimaryFence,
+  RegionHealth,
+  WebDistribution,
+} from "../modules/edge";
 import { RedisCache } from "../modules/elasticache";
 import { RabbitMqBroker } from "../modules/messaging";
 import { PostgresDatabase } from "../modules/rds";
@@ -24,7 +34,7 @@ import {
   redisNodeIds,
   severityTopicArn,
 } from "../modules/monitoring";
-import { disasterRecoveryOf } from "../lib/disaster-recovery";
+import { disasterRecoveryOf, standbyRegionOf } from "../lib/disaster-recovery";
 import { AwsStack } from "./aws-stack";
 import { cacheProps, databaseProps, messagingProps, searchProps, storageProps } from "./data-store-props";
 import { computeProps, functionsProps, networkProps, platformService, securityProps } from "./props";
@@ -82,11 +92,27 @@ export class RegionalStack extends AwsStack {
 
     // ── 3. Security groups chain and WAF (modules/security). The web ACLs are in the
     // baseline: `this.security.regionalWebAclArn`, `this.security.cloudfrontWebAclArn`.
+    if (!region.cloudfrontOriginPrefixListId) {
+      throw new Error(
+        `environments/${environment.name}.ts: regions[${environment.regions.indexOf(region)}].cloudfrontOriginPrefixListId: ${region.region} has no known CloudFront origin-facing prefix list; give its id (aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing)`,
+      );
+    }
     this.securityGroups = new SecurityGroupChain(this, "security-groups", {
       naming,
       vpc: this.network,
       services: environment.services,
+      cloudfrontOriginPrefixListId: region.cloudfrontOriginPrefixListId,
     });
+    // The ALB side of the secret CloudFront adds to API requests: the regional web ACL refuses
+    // requests without it (same variable, same value, in every region's stack).
+    const originVerify = originVerifyHeader(this);
+    this.security.regionalWebAcl.requireHeader(originVerify);
+    // The standby region's fence (modules/edge PrimaryFence): up while this region holds the
+    // writer, which keeps the home primary out of DNS. Declared from the first build phase on,
+    // since the primary's health check reads it by name.
+    const recovery = disasterRecoveryOf(environment, region.region);
+    const standbyRegion = standbyRegionOf(environment);
+    if (recovery.home === "standby") new PrimaryFence(this, "primary-fence", { naming, fenced: recovery.failedOver });
 
     // ── 4. Storage: the platform buckets (modules/s3).
     this.storage = new PlatformBuckets(this, "storage", {
@@ -150,6 +176,8 @@ export class RegionalStack extends AwsStack {
     // wired to the stores it `uses` through their `bind` (lib/data-store.ts), here and nowhere else.
     const dns = environment.dns;
     const edge = edgeNames(dns.zoneName);
+    // The service that also answers the region's `/health`: its target groups are the region's health.
+    const healthService = environment.services[0]!.name;
     // ELB and CloudFront check at creation that they may write to the logs bucket.
     const logsBucketPolicy = this.storage.logs.policy;
     const broker = this.messaging;
@@ -196,6 +224,7 @@ export class RegionalStack extends AwsStack {
       certificateArn: apiCertificate.certificateArn,
       accessLogs: { bucket: this.storage.logs.name, prefix: LOG_PREFIXES.alb, dependsOn: [logsBucketPolicy] },
       webAclArn: this.security.regionalWebAclArn,
+      healthCheckService: healthService,
       // Each queue-scaled service consumes the RabbitMQ queue named after it on the default vhost;
       // the standby has no broker, so its services scale on CPU and requests only.
       queueDepthMetric: (service) => (broker ? amazonMqQueueDepth(broker.broker.brokerName, service.name) : undefined),
@@ -212,15 +241,35 @@ export class RegionalStack extends AwsStack {
     // and the CloudFront WAF are global and live in the primary region's stack (modules/edge/README.md).
     // Each region writes only its own API record and health check, so the standby never needs the
     // primary's state and can still change its record while us-east-1 is down.
-    const multiRegion = environment.regions.some((other) => other.role === "standby");
+    // Routing needs no Route 53 change to fail over: health comes from CloudWatch alarms in each
+    // region, and the home primary's record also reads the standby's fence (docs/disaster-recovery.md).
+    const routing: ApiRouting = !standbyRegion
+      ? { type: "simple" }
+      : recovery.topology === "active-active"
+        ? { type: "latency" }
+        : { type: "failover", role: recovery.home === "primary" ? "PRIMARY" : "SECONDARY" };
+    const healthTargets = this.compute.services[healthService]!.targets;
     this.apiRecord = new ApiRecord(this, "api-record", {
       hostedZoneId: dns.hostedZoneId,
       name: edge.api,
       region: region.region,
       loadBalancer: { dnsName: this.compute.loadBalancer.dnsName, zoneId: this.compute.loadBalancer.zoneId },
-      routing: multiRegion ? { type: "failover", role: region.role === "primary" ? "PRIMARY" : "SECONDARY" } : { type: "simple" },
-      healthCheckPath: REGION_HEALTH_PATH,
+      routing,
+      health:
+        routing.type === "simple"
+          ? undefined
+          : new RegionHealth(this, "region-health", {
+              naming,
+              loadBalancerArnSuffix: this.compute.loadBalancer.arnSuffix,
+              targetGroupArnSuffixes: [healthTargets.targetGroup, ...(healthTargets.alternateTargetGroup ? [healthTargets.alternateTargetGroup] : [])].map(
+                (group) => group.arnSuffix,
+              ),
+            }),
+      fence: recovery.home === "primary" && standbyRegion ? { alarmName: fenceAlarmName(naming.inRegion(standbyRegion)), region: standbyRegion } : undefined,
     });
+    // The standby's static-assets bucket (a replica) is the CloudFront origin group's second member;
+    // the distribution's id is generated in the primary's stack, so the bucket admits this account's distributions.
+    if (recovery.home === "standby") this.storage.staticAssets.grantCloudFrontRead(`arn:aws:cloudfront::${environment.accountId}:distribution/*`);
     new TerraformOutput(this, "api_fqdn", { value: edge.api, description: "The API's name (Route 53)" });
     if (region.role === "primary") {
       // CloudFront takes certificates from us-east-1 only.
@@ -237,6 +286,10 @@ export class RegionalStack extends AwsStack {
         certificateArn: cdnCertificate.certificateArn,
         staticAssets: this.storage.staticAssets,
         apiDomainName: edge.api,
+        originVerify,
+        standbyStaticAssetsDomainName: standbyRegion
+          ? `${naming.inRegion(standbyRegion).bucketName("static-assets")}.s3.${standbyRegion}.amazonaws.com`
+          : undefined,
         webAclArn: this.security.cloudfrontWebAclArn,
         logsBucketArn: this.storage.logs.arn,
         logsPrefix: LOG_PREFIXES.cloudfront,

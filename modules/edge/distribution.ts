@@ -11,6 +11,7 @@ import type { ITerraformDependable, TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import type { Naming } from "../../lib/naming";
 import { tagComponent } from "../../lib/tags";
+import type { OriginVerifyHeader } from "./origin-verify";
 
 /** AWS-managed CloudFront policies (their ids are the same in every account). */
 export const MANAGED_POLICIES = {
@@ -47,6 +48,16 @@ export interface WebDistributionProps {
   /** Default behaviour: the web front end, read through origin access control. */
   readonly staticAssets: StaticAssetsOrigin;
   /**
+   * The standby region's static-assets bucket (its replica), by its regional domain name (built
+   * from the naming convention: the bucket is in another stack). With it the default behaviour
+   * reads an origin group that falls back to it on errors or when the home bucket's region fails;
+   * its bucket policy admits this account's distributions (it cannot name this one's generated id).
+   * @default one origin
+   */
+  readonly standbyStaticAssetsDomainName?: string;
+  /** The secret header added to every API origin request, which the ALB side requires. */
+  readonly originVerify: OriginVerifyHeader;
+  /**
    * The API's DNS name (e.g. `api.lma.example.com`): a Route 53 record, not an ALB, so CloudFront
    * follows the regional failover like every other client.
    */
@@ -76,7 +87,15 @@ export interface WebDistributionProps {
 }
 
 const STATIC_ORIGIN = "static-assets";
+const STANDBY_STATIC_ORIGIN = "static-assets-standby";
+const STATIC_ORIGIN_GROUP = "static-assets-failover";
 const API_ORIGIN = "api";
+
+/**
+ * Answers from the home bucket that send the request to the standby bucket: missing or refused
+ * objects (a replica may have what a failed write left out) and server errors of S3.
+ */
+export const STATIC_FAILOVER_STATUS_CODES = [403, 404, 500, 502, 503, 504];
 
 /**
  * The platform's CloudFront distribution: static assets from S3 through origin access control
@@ -95,6 +114,7 @@ export class WebDistribution extends Construct {
     super(scope, id);
     tagComponent(this, "edge");
     const { naming } = props;
+    const standby = props.standbyStaticAssetsDomainName;
 
     this.originAccessControl = new CloudfrontOriginAccessControl(this, "origin-access-control", {
       name: naming.name("static-assets"),
@@ -157,9 +177,13 @@ export class WebDistribution extends Construct {
           domainName: props.staticAssets.bucket.bucketRegionalDomainName,
           originAccessControlId: this.originAccessControl.id,
         },
+        ...(standby
+          ? [{ originId: STANDBY_STATIC_ORIGIN, domainName: standby, originAccessControlId: this.originAccessControl.id }]
+          : []),
         {
           originId: API_ORIGIN,
           domainName: props.apiDomainName,
+          customHeader: [{ name: props.originVerify.name, value: props.originVerify.value }],
           connectionAttempts: 3,
           connectionTimeout: 10,
           customOriginConfig: {
@@ -172,8 +196,18 @@ export class WebDistribution extends Construct {
           },
         },
       ],
+      originGroup: standby
+        ? [
+            {
+              originId: STATIC_ORIGIN_GROUP,
+              failoverCriteria: { statusCodes: STATIC_FAILOVER_STATUS_CODES },
+              member: [{ originId: STATIC_ORIGIN }, { originId: STANDBY_STATIC_ORIGIN }],
+            },
+          ]
+        : undefined,
       defaultCacheBehavior: {
-        targetOriginId: STATIC_ORIGIN,
+        // An origin group serves GET, HEAD and OPTIONS only, which is all this behaviour allows.
+        targetOriginId: standby ? STATIC_ORIGIN_GROUP : STATIC_ORIGIN,
         viewerProtocolPolicy: "redirect-to-https",
         allowedMethods: ["GET", "HEAD", "OPTIONS"],
         cachedMethods: ["GET", "HEAD"],

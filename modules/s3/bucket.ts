@@ -281,7 +281,9 @@ export class SecureBucket extends Construct implements IDataStore {
    * Lets one CloudFront distribution read objects through origin access control (OAC): a bucket
    * policy statement pinned to the distribution's ARN and, with a KMS key, a key-policy statement
    * letting CloudFront decrypt for this account's distributions (the key policy names no single
-   * distribution, so the shared key never waits on a distribution to exist).
+   * distribution, so the shared key never waits on a distribution to exist). A pattern
+   * (`arn:aws:cloudfront::<account>:distribution/*`) admits the account's distributions: a bucket
+   * read by a distribution of another stack, whose generated id it cannot name.
    */
   grantCloudFrontRead(distributionArn: string): void {
     this.addToResourcePolicy({
@@ -290,7 +292,9 @@ export class SecureBucket extends Construct implements IDataStore {
       Principal: { Service: "cloudfront.amazonaws.com" },
       Action: "s3:GetObject",
       Resource: `${this.bucket.arn}/*`,
-      Condition: { StringEquals: { "AWS:SourceArn": distributionArn } },
+      Condition: distributionArn.includes("*")
+        ? { ArnLike: { "AWS:SourceArn": distributionArn }, StringEquals: { "AWS:SourceAccount": this.naming.accountId } }
+        : { StringEquals: { "AWS:SourceArn": distributionArn } },
     });
     this.kmsKey?.grantToService("CloudFrontOacDecrypt", "cloudfront.amazonaws.com", {
       decryptOnly: true,

@@ -113,6 +113,21 @@ export class Connections {
     });
   }
 
+  /**
+   * Ingress from an AWS-managed prefix list, e.g. CloudFront's origin-facing servers: a load
+   * balancer behind CloudFront admits only them, so no client can skip the distribution's web ACL.
+   */
+  allowFromPrefixList(name: string, prefixListId: string, port: Port, description: string): void {
+    new VpcSecurityGroupIngressRule(this.group, `from-${name}-${port}`, {
+      securityGroupId: this.group.id,
+      prefixListId,
+      ipProtocol: "tcp",
+      fromPort: port.from,
+      toPort: port.to,
+      description,
+    });
+  }
+
   /** Ingress from a CIDR inside the VPC (e.g. interface endpoints serving every subnet). */
   allowFromCidr(cidr: string, port: Port, description: string): void {
     new VpcSecurityGroupIngressRule(this.group, `from-${cidr.replace(/[./]/g, "-")}-${port}`, {

@@ -7,7 +7,6 @@ import type { Vpc } from "../vpc";
 /** Ports of the chain. */
 export const PORTS = {
   https: 443,
-  httpRedirect: 80,
   serviceDefault: 8080,
   postgres: 5432,
   redis: 6379,
@@ -23,7 +22,7 @@ const ANYWHERE = "0.0.0.0/0";
  * credentials (`secrets` in the catalogue): each secret is the key of a partner API it calls
  * (credit bureau, e-signature, market data, identity provider, e-mail and SMS providers).
  * Lambda functions do too (the e-mail notifier calls the e-mail provider). Nothing else does.
- * `lib/policy-checks.ts` accepts 0.0.0.0/0 egress only for the groups this returns, on 443.
+ * `tooling/policy-checks.ts` accepts 0.0.0.0/0 egress only for the groups this returns, on 443.
  */
 export function internetEgressGroupNames(naming: Naming, services: readonly ChainService[]): string[] {
   return [
@@ -50,6 +49,14 @@ export interface SecurityGroupChainProps {
   /** One group per service, reached from the ALB on the service's port. */
   readonly services: readonly ChainService[];
   /**
+   * CloudFront's origin-facing managed prefix list in this region (`cloudfrontOriginPrefixListId`
+   * of the region's configuration): the only source the ALB admits, on 443, so every client
+   * crosses the distribution and its web ACL. HTTP is not admitted at all: CloudFront reaches the
+   * API over HTTPS only, and viewers are redirected by CloudFront itself.
+   * @default none: the ALB admits nothing from outside the VPC
+   */
+  readonly cloudfrontOriginPrefixListId?: string;
+  /**
    * Tasks and functions may send HTTPS to addresses inside the VPC, which GuardDuty Runtime
    * Monitoring needs: its agent reports to a VPC endpoint that GuardDuty creates with its own
    * security group, so no group reference is possible. The targets' ingress rules still decide.
@@ -59,7 +66,8 @@ export interface SecurityGroupChainProps {
 }
 
 /**
- * The platform's security groups as one chain: internet → ALB (443, and 80 only to redirect) →
+ * The platform's security groups as one chain: CloudFront → ALB (443, from CloudFront's
+ * origin-facing prefix list only) →
  * each service on its container port → the data stores. Every rule is its own resource with a
  * description; data stores have no egress at all; the services reach AWS APIs through the VPC
  * endpoints and S3's gateway, and only services with partner APIs reach the internet, on 443.
@@ -90,9 +98,15 @@ export class SecurityGroupChain extends Construct {
         defaultPort: port === undefined ? undefined : Port.tcp(port),
       });
 
-    this.alb = group("alb", "Internet-facing ALB: HTTPS, and HTTP only to redirect to HTTPS", PORTS.https);
-    this.alb.connections.allowFromAnyIpv4(Port.tcp(PORTS.https), "HTTPS from the internet");
-    this.alb.connections.allowFromAnyIpv4(Port.tcp(PORTS.httpRedirect), "HTTP from the internet, answered only with a redirect to HTTPS");
+    this.alb = group("alb", "API load balancer: HTTPS from CloudFront's origin-facing servers only", PORTS.https);
+    if (props.cloudfrontOriginPrefixListId) {
+      this.alb.connections.allowFromPrefixList(
+        "cloudfront",
+        props.cloudfrontOriginPrefixListId,
+        Port.tcp(PORTS.https),
+        "HTTPS from CloudFront's origin-facing servers (managed prefix list); clients cannot skip its web ACL",
+      );
+    }
 
     this.database = group("database", "RDS PostgreSQL: from the services that use it", PORTS.postgres);
     this.cache = group("cache", "ElastiCache Redis: from the services that use it", PORTS.redis);

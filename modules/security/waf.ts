@@ -38,7 +38,12 @@ export interface WebAclProps {
   readonly naming: Naming;
   /** REGIONAL for ALBs (in the stack's region); CLOUDFRONT for distributions (must be in us-east-1). */
   readonly scope: "REGIONAL" | "CLOUDFRONT";
-  /** Requests per client IP over 5 minutes before the IP is blocked (environment.security). */
+  /**
+   * Requests per client IP over 5 minutes before the IP is blocked (environment.security). The
+   * CLOUDFRONT ACL counts the viewer's source address; the REGIONAL ACL sits behind CloudFront,
+   * where the source is a CloudFront edge server, so it counts the client CloudFront names in
+   * X-Forwarded-For (see {@link clientAddressOf}).
+   */
   readonly rateLimitPer5Min: number;
   /** Encrypts the WAF log group; a key in the web ACL's region. */
   readonly logsKey: KmsKey;
@@ -49,6 +54,25 @@ export interface WebAclProps {
 
 const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName });
 
+const REQUIRE_HEADER_RULE = "require-origin-verify-header";
+
+/** The header CloudFront writes the viewer's address into (first entry) before it reaches the ALB. */
+export const FORWARDED_CLIENT_HEADER = "X-Forwarded-For";
+
+/**
+ * What a rate-based rule counts as "the client". Behind CloudFront the source address is an edge
+ * server shared by thousands of viewers, and counting it would block busy edges: the REGIONAL ACL
+ * counts the first address of X-Forwarded-For, and a request without a valid one counts against
+ * the rule (fallback MATCH), so dropping the header is no way around the limit. A viewer can
+ * prepend a forged address there; the CLOUDFRONT ACL's limit on the real source address is the
+ * one that cannot be dodged, this one keeps one client from using many edges.
+ */
+export function clientAddressOf(scope: WebAclProps["scope"]): Record<string, unknown> {
+  return scope === "CLOUDFRONT"
+    ? { aggregate_key_type: "IP" }
+    : { aggregate_key_type: "FORWARDED_IP", forwarded_ip_config: { header_name: FORWARDED_CLIENT_HEADER, fallback_behavior: "MATCH" } };
+}
+
 /**
  * One WAFv2 web ACL: a per-IP rate limit, the AWS managed rule groups, default allow; logged to an
  * encrypted, expiring CloudWatch log group with credentials redacted.
@@ -56,6 +80,8 @@ const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, sa
 export class WebAcl extends Construct {
   readonly acl: Wafv2WebAcl;
   readonly logGroup: LogGroup;
+  private readonly rules: Wafv2WebAclRule[];
+  private readonly metricPrefix: string;
 
   constructor(scope: Construct, id: string, props: WebAclProps) {
     super(scope, id);
@@ -63,6 +89,7 @@ export class WebAcl extends Construct {
     const kind = props.scope === "REGIONAL" ? "regional" : "cloudfront";
     const name = naming.name(kind);
     const metricPrefix = name.replace(/-/g, "");
+    this.metricPrefix = metricPrefix;
 
     const rules: Wafv2WebAclRule[] = [
       {
@@ -70,7 +97,7 @@ export class WebAcl extends Construct {
         priority: 0,
         action: { block: {} },
         statement: {
-          rate_based_statement: { limit: props.rateLimitPer5Min, aggregate_key_type: "IP", evaluation_window_sec: 300 },
+          rate_based_statement: { limit: props.rateLimitPer5Min, ...clientAddressOf(props.scope), evaluation_window_sec: 300 },
         },
         visibilityConfig: visibility(`${metricPrefix}RateLimitPerIp`),
       },
@@ -92,6 +119,7 @@ export class WebAcl extends Construct {
         }),
       ),
     ];
+    this.rules = rules;
 
     this.acl = new Wafv2WebAcl(this, "acl", {
       name,
@@ -135,5 +163,34 @@ export class WebAcl extends Construct {
 
   get arn(): string {
     return this.acl.arn;
+  }
+
+  /**
+   * Blocks (403) every request that lacks `header` with exactly `value`: the secret CloudFront adds
+   * to its API origin requests (modules/edge `originVerifyHeader`). The ALB's security group already
+   * admits only CloudFront's servers; this refuses requests that come through someone else's
+   * distribution. Evaluated right after the rate limit, before any managed rule group.
+   */
+  requireHeader(header: { readonly name: string; readonly value: string }): void {
+    if (this.rules.some((rule) => rule.name === REQUIRE_HEADER_RULE)) throw new Error(`${this.acl.nameInput}: the origin header is already required`);
+    this.rules.push({
+      name: REQUIRE_HEADER_RULE,
+      priority: 1,
+      action: { block: {} },
+      statement: {
+        not_statement: {
+          statement: {
+            byte_match_statement: {
+              field_to_match: { single_header: { name: header.name.toLowerCase() } },
+              positional_constraint: "EXACTLY",
+              search_string: header.value,
+              text_transformation: [{ priority: 0, type: "NONE" }],
+            },
+          },
+        },
+      },
+      visibilityConfig: visibility(`${this.metricPrefix}RequireOriginVerifyHeader`),
+    });
+    this.acl.putRule(this.rules);
   }
 }
