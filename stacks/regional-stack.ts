@@ -187,7 +187,7 @@ export class RegionalStack extends AwsStack {
         client: {
           name: service.name,
           taskRole: this.security.taskRole(service.name),
-          executionRole: this.security.executionRole,
+          executionRole: this.security.executionRole(service.name),
           connectable: this.securityGroups.service(service.name),
         },
       })),
@@ -219,7 +219,7 @@ export class RegionalStack extends AwsStack {
       },
       keys: { logs: this.security.keys.logs, images: this.security.keys.data },
       securityGroups: { alb: this.securityGroups.alb, services: this.securityGroups.services },
-      roles: { execution: this.security.executionRole, task: (service) => this.security.taskRole(service) },
+      roles: { execution: (service) => this.security.executionRole(service), task: (service) => this.security.taskRole(service) },
       sidecarImageRepositoryArns: [this.security.guardDutyAgentRepositoryArn],
       certificateArn: apiCertificate.certificateArn,
       accessLogs: { bucket: this.storage.logs.name, prefix: LOG_PREFIXES.alb, dependsOn: [logsBucketPolicy] },

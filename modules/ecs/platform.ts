@@ -122,14 +122,17 @@ export interface ServicePlatformProps {
   };
   /** The ECS roles; the platform grants them what its own resources need. */
   readonly roles: {
-    /** Shared by every service: pulls images, writes container logs, reads the services' secrets. */
-    readonly execution: IGrantee;
+    /**
+     * Each service's own execution role: pulls its image, writes its container logs, reads its
+     * secrets. One per service, so no service's agent reads another service's credentials.
+     */
+    readonly execution: (service: string) => IGrantee;
     /** Each service's own task role. */
     readonly task: (service: string) => IGrantee;
   };
   /**
    * Repositories of images AWS adds to the tasks (GuardDuty Runtime Monitoring's agent), which
-   * the execution role must pull like the services' own.
+   * every execution role must pull like its service's own.
    * @default none
    */
   readonly sidecarImageRepositoryArns?: readonly string[];
@@ -236,14 +239,13 @@ export class ServicePlatform extends Construct {
     const alarms: Record<string, DeploymentAlarms> = {};
     const deployments: Record<string, BlueGreenDeployment> = {};
 
-    // Before the services: they grant the task roles, and the execution role's statements come first.
-    Grant.addToPrincipal(props.roles.execution, executionStatements(naming, catalogue, props.sidecarImageRepositoryArns ?? []));
-
     for (const config of catalogue) {
       const names = serviceNames(naming, config.name);
       const securityGroup = props.securityGroups.services[config.name];
       if (!securityGroup) throw new Error(`no security group for service "${config.name}"`);
       const scope = new Construct(this, config.name);
+      const executionRole = props.roles.execution(config.name);
+      Grant.addToPrincipal(executionRole, executionStatements(naming, config.name, props.sidecarImageRepositoryArns ?? []));
 
       const repository = new ImageRepository(scope, "repository", {
         naming,
@@ -262,7 +264,7 @@ export class ServicePlatform extends Construct {
         subnetIds: props.network.appSubnetIds,
         securityGroup,
         taskRole: props.roles.task(config.name),
-        executionRole: props.roles.execution,
+        executionRole,
         logsKey: props.keys.logs,
         logRetentionInDays: props.logRetentionDays,
         secrets: config.secrets,
@@ -408,14 +410,14 @@ export function taskCounts(
 }
 
 /**
- * The execution role's statements for the platform's own resources: the registry token, the
- * services' repositories (and AWS's sidecars), their log streams and the ECR Public pull-through
- * cache, in one statement each so the policy stays well inside IAM's 10,240 characters as
- * services are added. Repositories and log groups are named by the convention (names.ts), so
- * the policy needs neither to exist first.
+ * One service's execution-role statements for the platform's own resources: the registry token,
+ * the service's repository (and AWS's sidecars), its log streams and the ECR Public pull-through
+ * cache (the X-Ray daemon). The repository and log group are named by the convention (names.ts),
+ * so the policy needs neither to exist first.
  */
-function executionStatements(naming: Naming, services: readonly PlatformService[], sidecarRepositoryArns: readonly string[]): PolicyStatement[] {
-  const names = services.map((service) => serviceNames(naming, service.name));
+function executionStatements(naming: Naming, service: string, sidecarRepositoryArns: readonly string[]): PolicyStatement[] {
+  const names = serviceNames(naming, service);
+  const logGroupArn = naming.arn("logs", `log-group:${names.logGroup}`);
   return [
     // Registry authentication is account-wide: the action has no resource-level permission.
     { Sid: "EcrAuthorizationToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
@@ -423,16 +425,13 @@ function executionStatements(naming: Naming, services: readonly PlatformService[
       Sid: "PullServiceImages",
       Effect: "Allow",
       Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
-      Resource: [...names.map((name) => naming.arn("ecr", `repository/${name.repository}`)), ...sidecarRepositoryArns],
+      Resource: [naming.arn("ecr", `repository/${names.repository}`), ...sidecarRepositoryArns],
     },
     {
       Sid: "WriteServiceLogStreams",
       Effect: "Allow",
       Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-      Resource: names.flatMap((name) => {
-        const arn = naming.arn("logs", `log-group:${name.logGroup}`);
-        return [arn, `${arn}:log-stream:*`];
-      }),
+      Resource: [logGroupArn, `${logGroupArn}:log-stream:*`],
     },
     {
       Sid: "PullThroughEcrPublicCache",

@@ -29,7 +29,10 @@ export function guardDutyAgentRepositoryArn(region: string): string {
 
 /** One ECS service the roles are for. */
 export interface WorkloadIdentity {
-  /** The service's name: its task role is `lma-<env>-<region short name>-<name>-task`. */
+  /**
+   * The service's name: its roles are `lma-<env>-<region short name>-<name>-task` and
+   * `…-<name>-execution` (IAM's 64 characters: the catalogue keeps service names to 20).
+   */
   readonly name: string;
   /** Application secrets (short names) ECS injects into its tasks. @default none */
   readonly secrets?: readonly string[];
@@ -38,7 +41,7 @@ export interface WorkloadIdentity {
 export interface WorkloadRolesProps {
   readonly naming: Naming;
   readonly services: readonly WorkloadIdentity[];
-  /** Application secrets by short name; the execution role reads the ones `services` list. */
+  /** Application secrets by short name; each service's execution role reads the ones it lists. */
   readonly secrets: Readonly<Record<string, SecretsmanagerSecret>>;
   /** The key the secrets are encrypted with. */
   readonly secretsKey: KmsKey;
@@ -47,69 +50,89 @@ export interface WorkloadRolesProps {
 }
 
 /**
- * The ECS roles: one shared task-execution role (the ECS agent's identity: image pulls, log
- * streams, secret injection) and one task role per service (the application's identity). Both
- * trust only `ecs-tasks.amazonaws.com` for this account's ECS resources in this region.
+ * The ECS roles, two per service: its task-execution role (the ECS agent's identity for that
+ * service: image pulls, log streams, secret injection) and its task role (the application's
+ * identity). One execution role per service, so a service's agent can read that service's
+ * third-party secrets and nobody else's. All trust only `ecs-tasks.amazonaws.com` for this
+ * account's ECS resources in this region.
  *
- * The roles start with what this baseline owns — the execution role reads the application
- * secrets the services are injected — and everything else is granted by the construct that owns
- * the resource (`Grant`, lib/grants.ts): image repositories, log groups and the X-Ray sidecar by
- * modules/ecs, data stores by their `bind`.
+ * The roles start with what this baseline owns — each execution role reads the application
+ * secrets its service is injected — and everything else is granted by the construct that owns
+ * the resource (`Grant`, lib/grants.ts): the service's image repository, log group and the X-Ray
+ * sidecar by modules/ecs, data-store credentials and IAM access by the stores' `bind`. The secrets
+ * key's policy names each execution role through these grants (modules/kms-key).
  */
 export class WorkloadRoles extends Construct {
-  readonly executionRole: Role;
+  readonly executionRoles: Readonly<Record<string, Role>>;
   readonly taskRoles: Readonly<Record<string, Role>>;
 
   constructor(scope: Construct, id: string, props: WorkloadRolesProps) {
     super(scope, id);
     const { naming, services } = props;
     const trust = serviceTrustPolicy("ecs-tasks.amazonaws.com", naming.accountId, naming.arn("ecs", "*"));
-    const secretArns = [...new Set(services.flatMap((service) => service.secrets ?? []))]
-      .sort()
-      .map((name) => {
-        const secret = props.secrets[name];
-        if (!secret) throw new Error(`no secret "${name}" in the security baseline`);
-        return secret.arn;
+    const role = (service: string, purpose: "execution" | "task", description: string, statements: readonly PolicyStatement[] = []) =>
+      new Role(this, `${purpose}-${service}`, {
+        name: naming.globalName(`${service}-${purpose}`),
+        description,
+        assumeRolePolicy: trust,
+        policyName: `${service}-${purpose}`,
+        permissionsBoundaryArn: props.permissionsBoundaryArn,
+        statements,
       });
 
-    this.executionRole = new Role(this, "execution", {
-      name: naming.globalName("ecs-execution"),
-      description: "ECS task execution: pulls the services' images, writes their log streams, injects their secrets",
-      assumeRolePolicy: trust,
-      policyName: "ecs-execution",
-      permissionsBoundaryArn: props.permissionsBoundaryArn,
-      statements:
-        secretArns.length === 0
-          ? []
-          : ([
-              { Sid: "ReadServiceSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArns },
-              {
-                Sid: "DecryptServiceSecrets",
-                Effect: "Allow",
-                Action: "kms:Decrypt",
-                Resource: props.secretsKey.arn,
-                Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${naming.region}.amazonaws.com` } },
-              },
-            ] satisfies PolicyStatement[]),
-    });
-
+    const executionRoles: Record<string, Role> = {};
     const taskRoles: Record<string, Role> = {};
     for (const service of services) {
-      taskRoles[service.name] = new Role(this, `task-${service.name}`, {
-        name: naming.globalName(`${service.name}-task`),
-        description: `The ${service.name} service's application identity`,
-        assumeRolePolicy: trust,
-        policyName: `${service.name}-task`,
-        permissionsBoundaryArn: props.permissionsBoundaryArn,
-      });
+      executionRoles[service.name] = role(
+        service.name,
+        "execution",
+        `ECS task execution for ${service.name}: pulls its images, writes its log streams, injects its secrets`,
+        secretStatements(naming, service, props.secrets, props.secretsKey),
+      );
+      taskRoles[service.name] = role(service.name, "task", `The ${service.name} service's application identity`);
     }
+    this.executionRoles = executionRoles;
     this.taskRoles = taskRoles;
+  }
+
+  /** The task-execution role of a service; throws for a service the roles were not made for. */
+  executionRole(serviceName: string): Role {
+    return this.roleOf(this.executionRoles, "execution", serviceName);
   }
 
   /** The task role of a service; throws for a service the roles were not made for. */
   taskRole(serviceName: string): Role {
-    const role = this.taskRoles[serviceName];
-    if (!role) throw new Error(`no task role for service "${serviceName}" (known: ${Object.keys(this.taskRoles).join(", ")})`);
+    return this.roleOf(this.taskRoles, "task", serviceName);
+  }
+
+  private roleOf(roles: Readonly<Record<string, Role>>, purpose: string, serviceName: string): Role {
+    const role = roles[serviceName];
+    if (!role) throw new Error(`no ${purpose} role for service "${serviceName}" (known: ${Object.keys(roles).join(", ")})`);
     return role;
   }
+}
+
+/** What one service's execution role needs to inject its own application secrets (none: nothing). */
+function secretStatements(
+  naming: Naming,
+  service: WorkloadIdentity,
+  secrets: Readonly<Record<string, SecretsmanagerSecret>>,
+  secretsKey: KmsKey,
+): PolicyStatement[] {
+  const arns = [...new Set(service.secrets ?? [])].sort().map((name) => {
+    const secret = secrets[name];
+    if (!secret) throw new Error(`service "${service.name}": no secret "${name}" in the security baseline`);
+    return secret.arn;
+  });
+  if (arns.length === 0) return [];
+  return [
+    { Sid: "ReadServiceSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: arns },
+    {
+      Sid: "DecryptServiceSecrets",
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: secretsKey.arn,
+      Condition: { StringEquals: { "kms:ViaService": `secretsmanager.${naming.region}.amazonaws.com` } },
+    },
+  ];
 }

@@ -46,7 +46,7 @@ export interface SecurityBaselineProps {
   readonly primaryRegion: boolean;
   /** Other regions of the environment, whose Security Hub findings the primary region aggregates. @default none */
   readonly aggregatedRegions?: readonly string[];
-  /** The ECS services: a task role each; the execution role reads the secrets they list. */
+  /** The ECS services: a task role and an execution role each; a service's execution role reads the secrets it lists. */
   readonly services: readonly WorkloadIdentity[];
   /** The role Terraform applies as; the keys let it create encrypted resources through their services. */
   readonly deployRoleArn: string;
@@ -158,9 +158,9 @@ export class SecurityBaseline extends Construct {
     return this.cloudfrontWebAcl.arn;
   }
 
-  /** The shared ECS task-execution role. */
-  get executionRole(): Role {
-    return this.roles.executionRole;
+  /** The task-execution role of a service: reads only that service's secrets. */
+  executionRole(serviceName: string): Role {
+    return this.roles.executionRole(serviceName);
   }
 
   /** The task role of a service. */

@@ -11,14 +11,18 @@ import { Vpc } from "../../../modules/vpc";
 import { networkProps, securityProps } from "../../../stacks/props";
 import type { SynthesizedStack } from "../../support/synth";
 
+/** What modules/ecs grants every execution role first: the registry token, which has no resource. */
+const ECR_AUTHORIZATION_TOKEN_STATEMENT = { Sid: "EcrAuthorizationToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" } as const;
+
 export interface FixtureOptions {
   /** Extra baseline props (boundary, rotation …). */
   readonly baseline?: Partial<SecurityBaselineProps>;
   /** Skip `enableAuditTrail` (to prove the validation). */
   readonly withoutAuditTrail?: boolean;
   /**
-   * Leave the task roles as the baseline makes them (empty until the services grant them);
-   * otherwise each gets the X-Ray grant its ECS service would add.
+   * Leave the ECS roles as the baseline makes them (task roles empty until the services grant
+   * them); otherwise each task role gets the X-Ray grant and each execution role the registry
+   * token its ECS service would add.
    */
   readonly withoutServiceGrants?: boolean;
 }
@@ -51,6 +55,7 @@ export class SecurityFixtureStack extends TerraformStack {
     });
     if (!options.withoutServiceGrants) {
       for (const role of Object.values(this.security.roles.taskRoles)) Grant.addToPrincipal(role, [XRAY_WRITE_STATEMENT]);
+      for (const role of Object.values(this.security.roles.executionRoles)) Grant.addToPrincipal(role, [ECR_AUTHORIZATION_TOKEN_STATEMENT]);
     }
     this.network = new Vpc(this, "network", {
       ...networkProps(region, this.naming),

@@ -41,26 +41,48 @@ const policyOf = (role: string, source = json) => resourceAt(source, "aws_iam_ro
 /** `credit-bureau-api-key` → `CreditBureauApiKey`, as the grant names its statement. */
 const sidOf = (secret: string) => secret.replace(/(^|-)([a-z0-9])/g, (_, __, letter: string) => letter.toUpperCase());
 
-describe("ECS execution role (shared)", () => {
-  it("is named per region and trusted by ECS tasks of this account and region only", () => {
-    const role = resourceAt(json, "aws_iam_role", "security/roles/execution/role");
-    expect(role.name).toBe("lma-production-use1-ecs-execution");
+describe("ECS execution roles (one per service)", () => {
+  it.each(SERVICES)("%s: its own role, named per region and trusted by ECS tasks of this account and region only", (service) => {
+    const role = resourceAt(json, "aws_iam_role", `security/roles/execution-${service}/role`);
+    expect(role.name).toBe(`lma-production-use1-${service}-execution`);
     expect(JSON.parse(String(role.assume_role_policy))).toEqual(ECS_TRUST);
-    expect(resourceAt(standby, "aws_iam_role", "security/roles/execution/role").name).toBe("lma-production-euw1-ecs-execution");
+    expect(resourceAt(standby, "aws_iam_role", `security/roles/execution-${service}/role`).name).toBe(`lma-production-euw1-${service}-execution`);
   });
 
-  it("reads exactly the catalogue's secrets and decrypts them only through Secrets Manager", () => {
-    const secretArn = (name: string) => ref(json, "aws_secretsmanager_secret", `security/secrets/${name}`, "arn");
-    expect(statements(policyOf("execution"))).toEqual([
-      { Sid: "ReadServiceSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: CATALOGUE_SECRETS.map(secretArn) },
-      {
-        Sid: "DecryptServiceSecrets",
-        Effect: "Allow",
-        Action: "kms:Decrypt",
-        Resource: ref(json, "aws_kms_key", "security/keys/secrets/key", "arn"),
-        Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } },
-      },
-    ]);
+  it.each(production.services.map((service) => [service.name, [...(service.secrets ?? [])].sort()] as const))(
+    "%s: reads exactly its own catalogue secrets and decrypts them only through Secrets Manager",
+    (service, own) => {
+      const secretArn = (name: string) => ref(json, "aws_secretsmanager_secret", `security/secrets/${name}`, "arn");
+      const baseline = statements(policyOf(`execution-${service}`)).filter((candidate) => candidate.Sid !== "EcrAuthorizationToken");
+      expect(baseline).toEqual(
+        own.length === 0
+          ? []
+          : [
+              { Sid: "ReadServiceSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: own.map(secretArn) },
+              {
+                Sid: "DecryptServiceSecrets",
+                Effect: "Allow",
+                Action: "kms:Decrypt",
+                Resource: ref(json, "aws_kms_key", "security/keys/secrets/key", "arn"),
+                Condition: { StringEquals: { "kms:ViaService": "secretsmanager.us-east-1.amazonaws.com" } },
+              },
+            ],
+      );
+    },
+  );
+
+  it("together read every catalogue secret, each only from the roles of the services that list it", () => {
+    const readers = (secret: string) =>
+      SERVICES.filter((service) => statements(policyOf(`execution-${service}`)).some((candidate) => [candidate.Resource].flat().includes(
+        ref(json, "aws_secretsmanager_secret", `security/secrets/${secret}`, "arn"),
+      )));
+    for (const secret of CATALOGUE_SECRETS) {
+      expect(readers(secret)).toEqual(production.services.filter((service) => service.secrets?.includes(secret)).map((service) => service.name));
+    }
+  });
+
+  it("throws for a service the baseline was not made with", () => {
+    expect(() => granted.security.executionRole("payments")).toThrow('no execution role for service "payments"');
   });
 
   it("names GuardDuty's Fargate agent repository of its region, for the services' execution grants", () => {
@@ -149,14 +171,14 @@ describe("permissions boundary", () => {
     const roles = Object.entries(json.resource.aws_iam_role!)
       .filter(([name]) => name.startsWith("security_"))
       .map(([, role]) => role);
-    // A task role per service, the execution role, Config's recorder and CloudTrail's delivery role.
-    expect(roles.length).toBe(SERVICES.length + 3);
+    // A task role and an execution role per service, Config's recorder and CloudTrail's delivery role.
+    expect(roles.length).toBe(2 * SERVICES.length + 2);
     for (const role of roles) expect(role.permissions_boundary).toBe(BOUNDARY);
   });
 
   it("is absent by default", () => {
     const roles = Object.entries(devJson.resource.aws_iam_role!).filter(([name]) => name.startsWith("security_"));
-    expect(roles.length).toBe(dev.services.length + 3);
+    expect(roles.length).toBe(2 * dev.services.length + 2);
     for (const [, role] of roles) expect(role.permissions_boundary).toBeUndefined();
   });
 });

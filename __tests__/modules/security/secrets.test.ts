@@ -11,6 +11,8 @@ const SECRETS = [
   "market-data-api-key",
   "sms-provider-api-key",
 ];
+/** A service that injects application secrets, whose execution role a grant can name. */
+const SECRET_USER = production.services.find((service) => (service.secrets ?? []).length > 0)!.name;
 const ROTATOR = "arn:aws:lambda:us-east-1:400000000003:function:lma-production-rotate-idp-secret";
 
 const { json, text } = synthFixture(production, 0, {
@@ -60,6 +62,6 @@ describe("application secrets", () => {
   it("exposes the secrets by short name", () => {
     const stack = new SecurityFixtureStack(Testing.app(), production, 0);
     expect(Object.keys(stack.security.secrets).sort()).toEqual(SECRETS);
-    expect(() => stack.security.grantSecretRead(stack.security.executionRole, "no-such-secret")).toThrow('no application secret "no-such-secret"');
+    expect(() => stack.security.grantSecretRead(stack.security.executionRole(SECRET_USER), "no-such-secret")).toThrow('no application secret "no-such-secret"');
   });
 });
