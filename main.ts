@@ -1,12 +1,14 @@
 import { App, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { loadEnvironments } from "./environments";
+import { observabilityFor } from "./environments/observability";
 import type { EnvironmentConfig } from "./environments/types";
 import { ConfigValidationError } from "./environments/validate";
 import { readAppContext } from "./lib/app-context";
 import { cdktfPatchesEnabled, skipTokenStackTraces } from "./lib/fast-synth";
 import { AwsStack } from "./stacks/aws-stack";
 import { BootstrapStack } from "./stacks/bootstrap-stack";
+import { ObservabilityStack } from "./stacks/observability-stack";
 import { RegionalStack } from "./stacks/regional-stack";
 
 /** A stack the app can build, known by name before it is constructed (so a selection costs nothing). */
@@ -16,16 +18,28 @@ export interface PlannedStack {
   build(scope: Construct): TerraformStack;
 }
 
-/** Per environment: a bootstrap stack for its remote state, then one regional stack per region. */
+/**
+ * Per environment: a bootstrap stack for its remote state, one regional stack per region, and the
+ * observability stack (Datadog, PagerDuty). environments/observability.ts is validated here, while
+ * planning, so a problem in it stops the app before any stack is built, as an environment file's does.
+ */
 export function planStacks(environments: readonly EnvironmentConfig[]): PlannedStack[] {
-  return environments.flatMap((config) => [
-    { name: `lma-${config.name}-bootstrap`, environment: config.name, build: (scope: Construct) => new BootstrapStack(scope, config) },
-    ...config.regions.map((region) => ({
-      name: `lma-${config.name}-${region.region}`,
-      environment: config.name,
-      build: (scope: Construct) => new RegionalStack(scope, config, region),
-    })),
-  ]);
+  return environments.flatMap((config) => {
+    const observability = observabilityFor(config);
+    return [
+      { name: BootstrapStack.stackName(config.name), environment: config.name, build: (scope: Construct) => new BootstrapStack(scope, config) },
+      ...config.regions.map((region) => ({
+        name: RegionalStack.stackName(config.name, region.region),
+        environment: config.name,
+        build: (scope: Construct) => new RegionalStack(scope, config, region),
+      })),
+      {
+        name: ObservabilityStack.stackName(config.name),
+        environment: config.name,
+        build: (scope: Construct) => new ObservabilityStack(scope, config, observability),
+      },
+    ];
+  });
 }
 
 /** A selection (`LMA_STACKS`, `LMA_ENVIRONMENTS`) naming something the app does not have. */

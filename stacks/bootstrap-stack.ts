@@ -33,9 +33,14 @@ export class BootstrapStack extends AwsStack {
   readonly openSearchServiceLinkedRole?: IamServiceLinkedRole;
   readonly shieldSubscription?: ShieldSubscription;
 
+  /** The stack of an environment's state backend: `lma-<environment>-bootstrap`. */
+  static stackName(environment: string): string {
+    return `lma-${environment}-bootstrap`;
+  }
+
   constructor(scope: Construct, environment: EnvironmentConfig) {
     const primary = environment.regions[0]!.region;
-    super(scope, `lma-${environment.name}-bootstrap`, { environment, region: primary, backend: "local" });
+    super(scope, BootstrapStack.stackName(environment.name), { environment, region: primary, backend: "local" });
     this.regions = environment.regions.map(({ region }) => {
       const naming = new Naming(environment.name, region, environment.accountId);
       const accessLogs = new BootstrapAccessLogs(this, `access-logs-${region}`, { naming });

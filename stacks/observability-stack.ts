@@ -60,9 +60,13 @@ export class ObservabilityStack extends TerraformStack {
    * an environment file states (maintenance, the Datadog external id, the tier) is read from
    * `environment`, never repeated there.
    */
+  /** The Datadog and PagerDuty stack of an environment: `lma-<environment>-observability`. */
+  static stackName(environment: string): string {
+    return `lma-${environment}-observability`;
+  }
+
   constructor(scope: Construct, environment: EnvironmentConfig, observability: EnvironmentObservability) {
-    const id = `lma-${environment.name}-observability`;
-    super(scope, id);
+    super(scope, ObservabilityStack.stackName(environment.name));
     const primaryRegion = environment.regions.find((region) => region.role === "primary") ?? environment.regions[0]!;
     const naming = new Naming(environment.name, primaryRegion.region, environment.accountId);
     const settings = observability.environment;

@@ -71,8 +71,13 @@ export class RegionalStack extends AwsStack {
   /** Severity topics, alarms, CIS alarms, findings routing, dashboard, X-Ray. */
   readonly monitoring: PlatformMonitoring;
 
+  /** The stack of one region of an environment: `lma-<environment>-<region>`. */
+  static stackName(environment: string, region: string): string {
+    return `lma-${environment}-${region}`;
+  }
+
   constructor(scope: Construct, environment: EnvironmentConfig, region: RegionConfig) {
-    super(scope, `lma-${environment.name}-${region.region}`, { environment, region: region.region, backend: "remote" });
+    super(scope, RegionalStack.stackName(environment.name, region.region), { environment, region: region.region, backend: "remote" });
     this.region = region;
     const { naming } = this;
 

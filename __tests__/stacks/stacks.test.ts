@@ -1,5 +1,8 @@
 import { loadEnvironments } from "../../environments";
 import { readAppContext } from "../../lib/app-context";
+import { BootstrapStack } from "../../stacks/bootstrap-stack";
+import { ObservabilityStack } from "../../stacks/observability-stack";
+import { RegionalStack } from "../../stacks/regional-stack";
 import { type ConfiguredStack, configuredStack, deployRoleArn, stackInvariantViolations } from "../support/stack-invariants";
 import { listOf, policyOf, resourcesOf, stackJson, stackNames } from "../support/synth";
 
@@ -8,15 +11,19 @@ import { listOf, policyOf, resourcesOf, stackJson, stackNames } from "../support
  * against the configuration they were built from: what holds of every stack of any configuration.
  */
 const environments = loadEnvironments(readAppContext().context).map(({ config }) => config);
-const stacks: ConfiguredStack[] = stackNames().map((name) => configuredStack(name, stackJson(name), environments));
+const observabilityStacks = environments.map((environment) => ObservabilityStack.stackName(environment.name));
+const stacks: ConfiguredStack[] = stackNames()
+  .filter((name) => !observabilityStacks.includes(name))
+  .map((name) => configuredStack(name, stackJson(name), environments));
 const regional = stacks.filter((stack) => stack.region);
 const bootstraps = stacks.filter((stack) => !stack.region);
 const table = (list: ConfiguredStack[]) => list.map((stack) => [stack.name, stack] as const);
 
-it("synthesizes, per environment, a bootstrap stack and one stack per region, and nothing else", () => {
+it("synthesizes, per environment, a bootstrap stack, one stack per region and the observability stack, and nothing else", () => {
   const expected = environments.flatMap((environment) => [
-    `lma-${environment.name}-bootstrap`,
-    ...environment.regions.map((region) => `lma-${environment.name}-${region.region}`),
+    BootstrapStack.stackName(environment.name),
+    ...environment.regions.map((region) => RegionalStack.stackName(environment.name, region.region)),
+    ObservabilityStack.stackName(environment.name),
   ]);
   expect(stackNames()).toEqual(expected.sort());
 });

@@ -1,4 +1,6 @@
 import type { EnvironmentConfig } from "../../environments/types";
+import { BootstrapStack } from "../../stacks/bootstrap-stack";
+import { RegionalStack } from "../../stacks/regional-stack";
 import { listOf, type SynthesizedStack, undeclaredReferences } from "../../tooling/stack-json";
 
 /** A stack of the app, with the configuration it was built from. */
@@ -13,14 +15,14 @@ export interface ConfiguredStack {
 /** Data sources that read nothing from AWS or from other stacks at plan time. */
 export const OFFLINE_DATA_SOURCES = ["aws_partition", "aws_region", "aws_iam_policy_document"];
 
-/** Which configured stack a synthesized stack name is: `lma-<environment>-bootstrap` or `lma-<environment>-<region>`. */
+/** Which configured AWS stack a synthesized stack name is: a bootstrap or a regional stack. */
 export function configuredStack(name: string, json: SynthesizedStack, environments: readonly EnvironmentConfig[]): ConfiguredStack {
   for (const environment of environments) {
-    if (name === `lma-${environment.name}-bootstrap`) return { name, environment, json };
-    const region = environment.regions.find((candidate) => name === `lma-${environment.name}-${candidate.region}`);
+    if (name === BootstrapStack.stackName(environment.name)) return { name, environment, json };
+    const region = environment.regions.find((candidate) => name === RegionalStack.stackName(environment.name, candidate.region));
     if (region) return { name, environment, region, json };
   }
-  throw new Error(`${name} is no stack of the configured environments (${environments.map((environment) => environment.name).join(", ")})`);
+  throw new Error(`${name} is no AWS stack of the configured environments (${environments.map((environment) => environment.name).join(", ")})`);
 }
 
 export const deployRoleArn = (environment: EnvironmentConfig) => `arn:aws:iam::${environment.accountId}:role/${environment.deployRoleName}`;
