@@ -172,9 +172,10 @@ export function functionsProps(
   environment: EnvironmentConfig,
   region: RegionConfig,
   naming: Naming,
-): Pick<PlatformFunctionsProps, "naming" | "functions" | "versions" | "logRetentionDays" | "emailIdentityArn" | "codeSigning" | "schedulesEnabled"> {
+): Pick<PlatformFunctionsProps, "naming" | "functions" | "versions" | "logRetentionDays" | "emailIdentityArn" | "codeSigning" | "schedulesEnabled" | "processDocuments"> {
   return {
     schedulesEnabled: dataServiceSizesOf(environment, region.region).scheduledJobsEnabled,
+    processDocuments: disasterRecoveryOf(environment, region.region).mode === "active",
     naming,
     functions: environment.functions,
     versions: environment.release.functions,

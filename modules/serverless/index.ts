@@ -66,6 +66,12 @@ export interface PlatformFunctionsProps {
    * @default true
    */
   readonly schedulesEnabled?: boolean;
+  /**
+   * New documents trigger the processor. Off where the region does not hold the writer: a warm
+   * standby's documents bucket receives the primary's documents by replication, already processed
+   * there. Failover adds the trigger in place. @default true
+   */
+  readonly processDocuments?: boolean;
 }
 
 /** AWS Signer's platform for Lambda deployment packages. */
@@ -228,6 +234,7 @@ export class PlatformFunctions extends Construct {
       sourceArn: bucket.arn,
       sourceAccount: props.naming.accountId,
     });
+    if (props.processDocuments === false) return processor;
     // A bucket has one notification configuration; this module owns the documents bucket's.
     new S3BucketNotification(this, "documents-notification", {
       bucket: bucket.bucket.id,

@@ -12,7 +12,11 @@ const primary = synthRegional(production, 0).json;
 const standby = synthRegional(production, 1).json;
 const development = synthRegional(dev, 0).json;
 const stagingJson = synthRegional(staging, 0).json;
-const promoted = synthRegional({ ...production, database: { ...production.database, promoteStandby: true } } as EnvironmentConfig, 1).json;
+// Failover: the standby region becomes the active one (environments/production.ts disasterRecovery).
+const promoted = synthRegional(
+  { ...production, disasterRecovery: { ...production.disasterRecovery, activeRegion: production.regions[1]!.region } } as EnvironmentConfig,
+  1,
+).json;
 
 const instance = (json: typeof primary, identifier: string) =>
   only(json, "aws_db_instance", (body) => body.identifier === identifier);
