@@ -51,17 +51,31 @@ describe("CloudFront (production primary)", () => {
     expect(referenced(primary, (distribution!.viewer_certificate as any).acm_certificate_arn).certificate_arn).toBeDefined();
   });
 
-  it("reads static assets through origin access control and sends /api/* to the API's Route 53 name", () => {
-    expect(origins.map((origin) => origin.origin_id)).toEqual(["static-assets", "api"]);
-    expect(referenced(primary, origins[0]!.origin_access_control_id)).toMatchObject({
-      origin_access_control_origin_type: "s3",
-      signing_behavior: "always",
-      signing_protocol: "sigv4",
-    });
-    expect(referenced(primary, origins[0]!.domain_name).bucket).toBe("lma-production-static-assets-us-east-1-400000000003");
-    expect(origins[1]).toMatchObject({
+  it("reads static assets through origin access control from both regions' buckets, and sends /api/* to the API's Route 53 name", () => {
+    const byId = new Map(origins.map((origin) => [origin.origin_id, origin]));
+    expect([...byId.keys()]).toEqual(["static-assets", "static-assets-standby", "api"]);
+    for (const id of ["static-assets", "static-assets-standby"]) {
+      expect(referenced(primary, byId.get(id)!.origin_access_control_id)).toMatchObject({
+        origin_access_control_origin_type: "s3",
+        signing_behavior: "always",
+        signing_protocol: "sigv4",
+      });
+    }
+    expect(referenced(primary, byId.get("static-assets")!.domain_name).bucket).toBe("lma-production-static-assets-us-east-1-400000000003");
+    // The standby's bucket lives in the standby's stack: named by convention, never read from its state.
+    expect(byId.get("static-assets-standby")!.domain_name).toBe("lma-production-static-assets-eu-west-1-400000000003.s3.eu-west-1.amazonaws.com");
+    expect(listOf(standby, "aws_s3_bucket").map((bucket) => bucket.bucket)).toContain("lma-production-static-assets-eu-west-1-400000000003");
+    expect(distribution!.origin_group).toEqual([
+      {
+        origin_id: "static-assets-failover",
+        failover_criteria: { status_codes: [403, 404, 500, 502, 503, 504] },
+        member: [{ origin_id: "static-assets" }, { origin_id: "static-assets-standby" }],
+      },
+    ]);
+    expect(byId.get("api")).toMatchObject({
       domain_name: "api.lma.example.com",
       custom_origin_config: { origin_protocol_policy: "https-only", origin_ssl_protocols: ["TLSv1.2"] },
+      custom_header: [{ name: "X-Origin-Verify", value: "${var.origin_verify_header}" }],
     });
     expect(distribution!.ordered_cache_behavior).toEqual([
       expect.objectContaining({
@@ -72,7 +86,7 @@ describe("CloudFront (production primary)", () => {
         cache_policy_id: "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
       }),
     ]);
-    expect(distribution!.default_cache_behavior).toMatchObject({ target_origin_id: "static-assets", compress: true });
+    expect(distribution!.default_cache_behavior).toMatchObject({ target_origin_id: "static-assets-failover", compress: true, allowed_methods: ["GET", "HEAD", "OPTIONS"] });
   });
 
   it("lets only this distribution read the static-assets bucket", () => {
@@ -85,6 +99,23 @@ describe("CloudFront (production primary)", () => {
         Principal: { Service: "cloudfront.amazonaws.com" },
         Action: "s3:GetObject",
         Condition: { StringEquals: { "AWS:SourceArn": expect.stringMatching(/^\$\{aws_cloudfront_distribution\.[^.]+\.arn\}$/) } },
+      }),
+    );
+  });
+
+  it("lets this account's distributions read the standby's static-assets bucket (the distribution's id is generated in the other stack)", () => {
+    const policy = listOf(standby, "aws_s3_bucket_policy").find((candidate) =>
+      String(referenced(standby, candidate.bucket).bucket).includes("static-assets"),
+    );
+    expect(policyOf(policy!.policy).Statement).toContainEqual(
+      expect.objectContaining({
+        Effect: "Allow",
+        Principal: { Service: "cloudfront.amazonaws.com" },
+        Action: "s3:GetObject",
+        Condition: {
+          ArnLike: { "AWS:SourceArn": `arn:aws:cloudfront::${production.accountId}:distribution/*` },
+          StringEquals: { "AWS:SourceAccount": production.accountId },
+        },
       }),
     );
   });
@@ -118,7 +149,7 @@ describe("the API's DNS records", () => {
   it.each([
     ["the primary", primary, "PRIMARY", "us-east-1"],
     ["the standby", standby, "SECONDARY", "eu-west-1"],
-  ])("%s writes its own failover record with its own /health check", (_name, json, role, region) => {
+  ])("%s writes its own failover record, healthy by its ALB's HealthyHostCount alarms", (_name, json, role, region) => {
     const [record] = listOf(json, "aws_route53_record").filter((candidate) => candidate.name === "api.lma.example.com");
     expect(record).toMatchObject({
       type: "A",
@@ -127,13 +158,20 @@ describe("the API's DNS records", () => {
       alias: { evaluate_target_health: true },
     });
     expect(referenced(json, (record!.alias as { name: string }).name).name).toBe("lma-production-api");
-    expect(referenced(json, record!.health_check_id)).toMatchObject({
-      type: "HTTPS",
-      resource_path: "/health",
-      port: 443,
-      request_interval: 30,
-      failure_threshold: 3,
-    });
+    const check = referenced(json, record!.health_check_id);
+    const alarmChecks = role === "PRIMARY" ? (check.child_healthchecks as string[]).map((child) => referenced(json, child)) : [check];
+    const ownAlarms = alarmChecks.filter((child) => child.cloudwatch_alarm_region === region);
+    expect(ownAlarms.length).toBeGreaterThan(0);
+    for (const child of ownAlarms) {
+      expect(child).toMatchObject({ type: "CLOUDWATCH_METRIC", insufficient_data_health_status: "Unhealthy" });
+      expect(referenced(json, child.cloudwatch_alarm_name)).toMatchObject({
+        namespace: "AWS/ApplicationELB",
+        metric_name: "HealthyHostCount",
+        comparison_operator: "LessThanThreshold",
+        threshold: 1,
+        treat_missing_data: "breaching",
+      });
+    }
   });
 
   it("is a simple alias without health check in a single-region environment", () => {
