@@ -97,8 +97,11 @@ export class PlatformBuckets extends Construct {
   readonly backups: SecureBucket;
   readonly logs: SecureBucket;
   readonly accessLogs: SecureBucket;
-  /** The replication of `documents`, `backups` and `logs`, by bucket, when `replicateTo` is set. */
-  readonly replications: Readonly<Record<"documents" | "backups" | "logs", BucketReplication>> | undefined;
+  /**
+   * The replication of `documents`, `backups`, `logs` and `staticAssets`, by bucket, when
+   * `replicateTo` is set; the replicated front end is CloudFront's failover origin.
+   */
+  readonly replications: Readonly<Record<"documents" | "backups" | "logs" | "staticAssets", BucketReplication>> | undefined;
 
   constructor(scope: Construct, id: string, props: PlatformBucketsProps) {
     super(scope, id);
@@ -225,6 +228,13 @@ export class PlatformBuckets extends Construct {
         source: this.backups,
         destinationRegion: region,
         destinationKeyAlias: aliasOf(props.backupsKey),
+      }),
+      // CloudFront's origin group fails over to the DR region's copy when this region's S3 does.
+      staticAssets: new BucketReplication(this, "static-assets-replication", {
+        naming,
+        source: this.staticAssets,
+        destinationRegion: region,
+        destinationKeyAlias: aliasOf(props.dataKey),
       }),
       logs: new BucketReplication(this, "logs-replication", {
         naming,

@@ -154,12 +154,13 @@ describe("the platform buckets, production primary", () => {
 describe("cross-region replication to the warm standby", () => {
   const replicationOf = (component: string) => ofBucket(primary, "aws_s3_bucket_replication_configuration", name(component));
 
-  it("replicates documents, backups and logs, and nothing else", () => {
-    expect(listOf(primary, "aws_s3_bucket_replication_configuration")).toHaveLength(3);
+  it("replicates documents, backups, logs and static assets (CloudFront's failover origin), and nothing else", () => {
+    expect(listOf(primary, "aws_s3_bucket_replication_configuration")).toHaveLength(4);
   });
 
   it.each([
     ["documents", "lma-production-data", true],
+    ["static-assets", "lma-production-data", false],
     ["backups", "lma-production-backups", false],
     ["logs", "lma-production-logs", false],
   ])("%s: to its eu-west-1 namesake, re-encrypted under the DR region's %s key", (component, alias, timeControl) => {
