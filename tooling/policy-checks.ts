@@ -10,7 +10,8 @@
  *   ingress on 443 and 80 and the documented HTTPS egress of `internetEgressGroups`; the default
  *   security group has no rules.
  * - `iam-wildcard`: an Allow statement with `Resource: "*"` names only actions from
- *   `WILDCARD_RESOURCE_ACTIONS` (actions that support no resource-level permission); no Allow
+ *   `WILDCARD_RESOURCE_ACTIONS` (exact actions that support no resource-level permission, the
+ *   read-only ones in `READ_ONLY_UNSCOPED_ACTIONS`; patterns never match); no Allow
  *   with `Action: "*"`, `NotAction` or `NotResource`; policies are literal JSON documents.
  * - `iam-managed-policy`: AWS managed policies are attached only from `ALLOWED_MANAGED_POLICIES`.
  * - `log-group`: every `aws_cloudwatch_log_group` has `kms_key_id` and a retention.
@@ -41,6 +42,53 @@ export interface PolicyViolation {
   readonly resource: string;
   readonly message: string;
 }
+
+/**
+ * Read-only actions that monitoring integrations (Datadog's role, AWS Chatbot's) need and that the
+ * Service Authorization Reference (https://docs.aws.amazon.com/service-authorization/latest/reference/,
+ * each service's "Actions defined by …" table) lists with an empty "Resource types" column: account
+ * listings, metric and trace queries, tag lookups and ELB descriptions. `*` is their only form.
+ * Exact names only: a pattern such as `cloudwatch:Describe*` is never accepted on `*`, because it
+ * also matches actions that do take a resource. Add an action only after checking that table.
+ */
+export const READ_ONLY_UNSCOPED_ACTIONS: readonly string[] = [
+  // CloudWatch: metric queries and the rendered graph (alarms themselves are scoped).
+  "cloudwatch:GetMetricData",
+  "cloudwatch:GetMetricStatistics",
+  "cloudwatch:ListMetrics",
+  "cloudwatch:GetMetricWidgetImage",
+  // Resource Groups Tagging API: tag lookups across services.
+  "tag:GetResources",
+  "tag:GetTagKeys",
+  "tag:GetTagValues",
+  // Application Auto Scaling and ELB: their Describe actions take no resource.
+  "application-autoscaling:DescribeScalableTargets",
+  "application-autoscaling:DescribeScalingPolicies",
+  "elasticloadbalancing:DescribeLoadBalancers",
+  "elasticloadbalancing:DescribeTargetGroups",
+  "elasticloadbalancing:DescribeTargetHealth",
+  "elasticloadbalancing:DescribeTags",
+  // EC2 network descriptions.
+  "ec2:DescribeNatGateways",
+  // Account-wide listings of each service's resources.
+  "ecs:ListClusters",
+  "ecs:ListServices",
+  "rds:DescribeEvents",
+  "es:ListDomainNames",
+  "mq:ListBrokers",
+  "lambda:ListFunctions",
+  "sqs:ListQueues",
+  "sns:ListTopics",
+  "s3:ListAllMyBuckets",
+  "cloudfront:ListDistributions",
+  "route53:ListHostedZones",
+  "route53:ListHealthChecks",
+  "cloudtrail:DescribeTrails",
+  // X-Ray trace queries and AWS Health's event list.
+  "xray:BatchGetTraces",
+  "xray:GetTraceSummaries",
+  "health:DescribeEvents",
+];
 
 /**
  * Actions allowed on `Resource: "*"` because AWS offers no resource-level permission for them
@@ -75,6 +123,8 @@ export const WILDCARD_RESOURCE_ACTIONS: readonly string[] = [
   "logs:DescribeLogGroups",
   // Secrets Manager: password generation touches no secret.
   "secretsmanager:GetRandomPassword",
+  // Read-only integrations' listings and metric reads (documented above).
+  ...READ_ONLY_UNSCOPED_ACTIONS,
 ];
 
 /**

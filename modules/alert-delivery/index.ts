@@ -96,7 +96,14 @@ export const CHATBOT_API_REGIONS = ["us-east-2", "us-west-2", "eu-west-1", "ap-s
  * Chatbot's "Notification permissions" template). Channel members get no more than this either:
  * the same read-only policy is the channels' guardrail.
  */
-const CHATBOT_NOTIFICATION_ACTIONS = ["cloudwatch:Describe*", "cloudwatch:Get*", "cloudwatch:List*"];
+/**
+ * What Chatbot reads to render an alarm notification (its documented "Notification permissions"
+ * are `cloudwatch:Describe*`, `Get*` and `List*` on `*`): the alarm, and the graph image and data
+ * of its metric. The graph reads have no resource type, so `*` is their only form; the alarm read
+ * is scoped to this account's alarms.
+ */
+export const CHATBOT_ALARM_READS = ["cloudwatch:DescribeAlarms", "cloudwatch:DescribeAlarmHistory"] as const;
+export const CHATBOT_GRAPH_READS = ["cloudwatch:GetMetricWidgetImage", "cloudwatch:GetMetricData"] as const;
 const CHATBOT_GUARDRAIL_POLICY_ARN = "arn:aws:iam::aws:policy/CloudWatchReadOnlyAccess";
 
 export interface SlackAlertChannelsProps {
@@ -128,7 +135,10 @@ export class SlackAlertChannels extends Construct {
       description: "AWS Chatbot: posts the alert topics to Slack with their alarm graphs",
       // Chatbot assumes the role without a source account or ARN to pin; the role can only read CloudWatch.
       assumeRolePolicy: policyDocument([{ Effect: "Allow", Principal: { Service: "chatbot.amazonaws.com" }, Action: "sts:AssumeRole" }]),
-      statements: [{ Sid: "ChatbotReadAlarms", Effect: "Allow", Action: CHATBOT_NOTIFICATION_ACTIONS, Resource: "*" }],
+      statements: [
+        { Sid: "ChatbotReadAlarms", Effect: "Allow", Action: [...CHATBOT_ALARM_READS], Resource: naming.arn("cloudwatch", "alarm:*", { region: "*" }) },
+        { Sid: "ChatbotRenderAlarmGraphs", Effect: "Allow", Action: [...CHATBOT_GRAPH_READS], Resource: "*" },
+      ],
     });
     const byChannel = new Map<string, SlackSeverity[]>();
     for (const severity of SLACK_SEVERITIES) {

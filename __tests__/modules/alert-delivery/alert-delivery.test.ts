@@ -3,6 +3,7 @@ import { Naming } from "../../../lib/naming";
 import {
   ALERT_ROUTES,
   AlertSubscriptions,
+  CHATBOT_GRAPH_READS,
   PAGED_SEVERITIES,
   pagerDutyEndpointVariable,
   SLACK_SEVERITIES,
@@ -79,7 +80,10 @@ describe("SlackAlertChannels", () => {
     const json = build({ high: "C0HIGH0001", medium: "C0MEDIUM01" });
     const role = Object.values(json.resource.aws_iam_role!)[0]!;
     expect(JSON.parse(role.assume_role_policy).Statement.map((statement: Body) => statement.Principal)).toEqual([{ Service: "chatbot.amazonaws.com" }]);
-    const actions = Object.values(json.resource.aws_iam_role_policy!).flatMap((policy) => JSON.parse(policy.policy).Statement.flatMap((statement: Body) => statement.Action));
-    for (const action of actions) expect(action).toMatch(/^cloudwatch:(Describe|Get|List)\*$/);
+    const statements: Body[] = Object.values(json.resource.aws_iam_role_policy!).flatMap((policy) => JSON.parse(policy.policy).Statement);
+    // Exact CloudWatch reads; "*" only for those without a resource type (tooling/policy-checks.ts).
+    for (const action of statements.flatMap((statement) => statement.Action)) expect(action).toMatch(/^cloudwatch:(Describe|Get|List)[A-Za-z]+$/);
+    expect(statements.find((statement) => statement.Sid === "ChatbotReadAlarms")!.Resource).toMatch(/^arn:aws:cloudwatch:\*:\d{12}:alarm:\*$/);
+    expect(statements.filter((statement) => statement.Resource === "*").flatMap((statement) => statement.Action)).toEqual([...CHATBOT_GRAPH_READS]);
   });
 });
