@@ -4,7 +4,7 @@
  * its data services run, and whether its first build is complete. Pure: stacks, tooling and tests
  * read the same answer. docs/disaster-recovery.md is the procedure that changes the setting.
  */
-import type { CacheConfig, EnvironmentConfig, MessagingConfig, SearchConfig } from "../environments/types";
+import type { AwsRegion, CacheConfig, EnvironmentConfig, MessagingConfig, SearchConfig } from "../environments/types";
 
 /** `active` holds the writer (and, in warm standby, takes the traffic); `standby` replicates it. */
 export type RegionMode = "active" | "standby";
@@ -40,12 +40,12 @@ export interface RegionDisasterRecovery {
 }
 
 /** The region holding the writer when nothing has failed. */
-export function homeRegionOf(environment: EnvironmentConfig): string {
+export function homeRegionOf(environment: EnvironmentConfig): AwsRegion {
   return (environment.regions.find((region) => region.role === "primary") ?? environment.regions[0]!).region;
 }
 
 /** The standby region, if the environment has one. */
-export function standbyRegionOf(environment: EnvironmentConfig): string | undefined {
+export function standbyRegionOf(environment: EnvironmentConfig): AwsRegion | undefined {
   return environment.regions.find((region) => region.role === "standby")?.region;
 }
 
@@ -72,7 +72,7 @@ export function disasterRecoveryOf(environment: EnvironmentConfig, region: strin
 }
 
 /** The stack each build phase applies, in order: `standby-foundation` → `primary` → `complete`. */
-export function stackAppliedIn(environment: EnvironmentConfig, phase: BuildPhase): string | undefined {
+export function stackAppliedIn(environment: EnvironmentConfig, phase: BuildPhase): AwsRegion | undefined {
   return phase === "primary" ? homeRegionOf(environment) : standbyRegionOf(environment);
 }
 
