@@ -1,11 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-
-/**
- * js-yaml comes with jest (through babel-plugin-istanbul), so it is always there when these tests
- * run; the project declares no YAML parser of its own.
- */
-const { load } = require("js-yaml") as { load(text: string): unknown };
+import { parse as load } from "yaml";
 
 export const GITHUB_DIR = join(__dirname, "..", "..", ".github");
 
