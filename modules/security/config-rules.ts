@@ -10,6 +10,9 @@
  * and S3 default-encryption recommendations). The README's control table is checked against this
  * list by the unit tests.
  */
+/** The versions `cis` and `pci` numbers refer to: the standards Security Hub subscribes to (detection.ts). */
+export const MAPPED_VERSIONS = { cis: "3.0.0", pci: "4.0.1" } as const;
+
 export interface ManagedConfigRule {
   /** The managed rule's identifier (`source.source_identifier`). */
   readonly identifier: string;

@@ -16,7 +16,7 @@ import type { Naming } from "../../lib/naming";
 import { Role } from "../iam-role";
 import type { KmsKey } from "../kms-key";
 import { LOG_PREFIXES, type SecureBucket } from "../s3";
-import { configRuleName, MANAGED_CONFIG_RULES, type ManagedConfigRule } from "./config-rules";
+import { configRuleName, MANAGED_CONFIG_RULES, MAPPED_VERSIONS, type ManagedConfigRule } from "./config-rules";
 import { type AccountServiceMode, declareOwned } from "./ownership";
 
 /**
@@ -258,8 +258,8 @@ export class RegionalDetection extends Construct {
 
 function ruleDescription(rule: ManagedConfigRule): string {
   const mapped = [
-    rule.cis && `CIS AWS Foundations v1.4.0 ${rule.cis}`,
-    rule.pci && `PCI DSS v3.2.1 ${rule.pci}`,
+    rule.cis && `CIS AWS Foundations v${MAPPED_VERSIONS.cis} ${rule.cis}`,
+    rule.pci && `PCI DSS v${MAPPED_VERSIONS.pci} ${rule.pci}`,
     rule.securityHub && `Security Hub ${rule.securityHub}`,
   ].filter(Boolean);
   return `AWS managed rule ${rule.identifier}${mapped.length ? `: ${mapped.join("; ")}` : ""}`;

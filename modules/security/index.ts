@@ -19,7 +19,7 @@ import { WebAcl } from "./waf";
 
 export { AccountControls, DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from "./account-controls";
 export { AuditTrail, type AuditTrailProps } from "./audit-trail";
-export { configRuleName, MANAGED_CONFIG_RULES, type ManagedConfigRule } from "./config-rules";
+export { configRuleName, MANAGED_CONFIG_RULES, MAPPED_VERSIONS, type ManagedConfigRule } from "./config-rules";
 export { type AccountServiceMode, declareOwned } from "./ownership";
 export {
   CREATE_ALL,

@@ -1,7 +1,7 @@
 import { Testing } from "cdktf";
 import { dev } from "../../../environments/dev";
 import { production } from "../../../environments/production";
-import { configRuleName, MANAGED_CONFIG_RULES, SECURITY_HUB_STANDARDS } from "../../../modules/security";
+import { configRuleName, MANAGED_CONFIG_RULES, MAPPED_VERSIONS, SECURITY_HUB_STANDARDS } from "../../../modules/security";
 import { ref, resourceAt, SecurityFixtureStack, statement, synthFixture } from "./fixture";
 
 const ACCOUNT = production.accountId;
@@ -123,8 +123,13 @@ describe("AWS Config", () => {
       PasswordReusePrevention: "24",
       MaxPasswordAge: "90",
     });
+    const mapping = MANAGED_CONFIG_RULES.find((candidate) => candidate.identifier === "IAM_PASSWORD_POLICY")!;
     expect(rule.description).toBe(
-      "AWS managed rule IAM_PASSWORD_POLICY: CIS AWS Foundations v1.4.0 1.8, 1.9; PCI DSS v3.2.1 8.2.3, 8.2.4, 8.2.5; Security Hub IAM.7",
+      `AWS managed rule IAM_PASSWORD_POLICY: CIS AWS Foundations v${MAPPED_VERSIONS.cis} ${mapping.cis}; PCI DSS v${MAPPED_VERSIONS.pci} ${mapping.pci}; Security Hub ${mapping.securityHub}`,
+    );
+    // The numbers refer to the standard versions Security Hub subscribes to.
+    expect(Object.values(SECURITY_HUB_STANDARDS)).toEqual(
+      expect.arrayContaining([`standards/cis-aws-foundations-benchmark/v/${MAPPED_VERSIONS.cis}`, `standards/pci-dss/v/${MAPPED_VERSIONS.pci}`]),
     );
     expect(rule.depends_on).toEqual([`aws_config_configuration_recorder.${Object.keys(primary.resource.aws_config_configuration_recorder!)[0]}`]);
   });
