@@ -2,6 +2,7 @@ import { loadEnvironments } from "../../environments";
 import { awsAlertDestinations } from "../../environments/observability";
 import type { EnvironmentConfig, ServiceConfig } from "../../environments/types";
 import { readAppContext } from "../../lib/app-context";
+import { disasterRecoveryOf } from "../../lib/disaster-recovery";
 import { Naming } from "../../lib/naming";
 import { ALERT_ROUTES, PAGED_SEVERITIES, pagerDutyEndpointVariable, SLACK_SEVERITIES } from "../../modules/alert-delivery";
 import { DATADOG_AWS_ACCOUNT_ID } from "../../modules/datadog-integration";
@@ -102,7 +103,7 @@ describe.each(regionalStacks)("%s", (name, { environment, region, naming, prefix
   });
 
   it("alarms on the standby's cross-region replica lag as critical, at 5 s, breaching on silence", () => {
-    const replica = region.role === "standby" && environment.database.crossRegionReplica && !environment.database.promoteStandby;
+    const replica = region.role === "standby" && environment.database.crossRegionReplica && disasterRecoveryOf(environment, region.region).mode === "standby";
     const lag = alarms.get(`${prefix}-${naming.name("postgres")}-replica-lag`);
     if (!replica) {
       expect(lag).toBeUndefined();
