@@ -57,7 +57,7 @@ export class RegionalStack extends AwsStack {
   readonly storage: PlatformBuckets;
   /** PostgreSQL: the primary, or in the standby region its cross-region replica. */
   readonly database: PostgresDatabase;
-  /** Redis, OpenSearch, RabbitMQ and the Lambda functions: primary region only. */
+  /** Redis, OpenSearch, RabbitMQ and the Lambda functions: in every region, a standby at its standby size. */
   readonly cache?: RedisCache;
   readonly search?: SearchDomain;
   readonly messaging?: RabbitMqBroker;
@@ -128,8 +128,9 @@ export class RegionalStack extends AwsStack {
     });
 
     // ── 5. Data stores and functions (modules/rds, elasticache, search, messaging, serverless).
-    // The standby hosts the cross-region replica only (promotable by `database.promoteStandby`);
-    // cache, search, queue and functions are primary-only, so nothing here needs us-east-1.
+    // The standby hosts the cross-region replica (promoted when `disasterRecovery.activeRegion`
+    // names it) and every other store at its standby size, so failover is a resize, not a build;
+    // nothing here needs us-east-1 (lib/disaster-recovery.ts).
     const { keys } = this.security;
     this.database = new PostgresDatabase(this, "database", {
       ...databaseProps(environment, region, naming, {
@@ -143,36 +144,34 @@ export class RegionalStack extends AwsStack {
       secretsKey: keys.secrets,
       logsKey: keys.logs,
     });
-    if (region.role === "primary") {
-      this.cache = new RedisCache(this, "cache", {
-        ...cacheProps(environment, naming),
-        subnetGroupName: this.network.cacheSubnetGroupName,
-        securityGroup: this.securityGroups.cache,
-        storageKey: keys.data,
-        logsKey: keys.logs,
-      });
-      this.search = new SearchDomain(this, "search", {
-        ...searchProps(environment, naming),
-        subnetIds: this.network.subnetIds.data,
-        securityGroup: this.securityGroups.search,
-        storageKey: keys.data,
-        logsKey: keys.logs,
-      });
-      this.messaging = new RabbitMqBroker(this, "messaging", {
-        ...messagingProps(environment, naming),
-        subnetIds: this.network.subnetIds.data,
-        securityGroup: this.securityGroups.messaging,
-        secretsKey: keys.secrets,
-      });
-      this.functions = new PlatformFunctions(this, "functions", {
-        ...functionsProps(environment, naming),
-        subnetIds: this.network.subnetIds.app,
-        securityGroup: this.securityGroups.functions,
-        dataKey: keys.data,
-        logsKey: keys.logs,
-        documents: this.storage.documents,
-      });
-    }
+    this.cache = new RedisCache(this, "cache", {
+      ...cacheProps(environment, region, naming),
+      subnetGroupName: this.network.cacheSubnetGroupName,
+      securityGroup: this.securityGroups.cache,
+      storageKey: keys.data,
+      logsKey: keys.logs,
+    });
+    this.search = new SearchDomain(this, "search", {
+      ...searchProps(environment, region, naming),
+      subnetIds: this.network.subnetIds.data,
+      securityGroup: this.securityGroups.search,
+      storageKey: keys.data,
+      logsKey: keys.logs,
+    });
+    this.messaging = new RabbitMqBroker(this, "messaging", {
+      ...messagingProps(environment, region, naming),
+      subnetIds: this.network.subnetIds.data,
+      securityGroup: this.securityGroups.messaging,
+      secretsKey: keys.secrets,
+    });
+    this.functions = new PlatformFunctions(this, "functions", {
+      ...functionsProps(environment, region, naming),
+      subnetIds: this.network.subnetIds.app,
+      securityGroup: this.securityGroups.functions,
+      dataKey: keys.data,
+      logsKey: keys.logs,
+      documents: this.storage.documents,
+    });
 
     // ── 6. Audit trail to the logs bucket (modules/security).
     this.security.enableAuditTrail(this.storage.logs);
