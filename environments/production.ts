@@ -69,6 +69,9 @@ export const production = defineEnvironment({
     "scheduled-jobs": { memoryMiB: 1024, timeoutSeconds: 600, reservedConcurrency: 1, schedules: SCHEDULED_JOBS },
     // Rotates the database's master secret (modules/rds/README.md); one rotation at a time.
     "postgres-rotation": { memoryMiB: 256, timeoutSeconds: 120, reservedConcurrency: 1 },
+    // Rotates the RabbitMQ administrator's and clients' passwords (modules/messaging/README.md):
+    // their rotations start together when the secrets are created, one invocation each.
+    "rabbitmq-rotation": { memoryMiB: 256, timeoutSeconds: 120, reservedConcurrency: 5 },
   },
   // Failover: set activeRegion to "eu-west-1" and apply the eu-west-1 stack (docs/disaster-recovery.md).
   // The standby's data services run small until then; failover resizes them in place.

@@ -45,6 +45,9 @@ export const staging = defineEnvironment({
     "scheduled-jobs": { memoryMiB: 512, timeoutSeconds: 300, reservedConcurrency: 1, schedules: SCHEDULED_JOBS },
     // Rotates the database's master secret (modules/rds/README.md); one rotation at a time.
     "postgres-rotation": { memoryMiB: 256, timeoutSeconds: 120, reservedConcurrency: 1 },
+    // Rotates the RabbitMQ administrator's and clients' passwords (modules/messaging/README.md):
+    // their rotations start together when the secrets are created, one invocation each.
+    "rabbitmq-rotation": { memoryMiB: 256, timeoutSeconds: 120, reservedConcurrency: 5 },
   },
   deletionProtection: true,
   logRetentionDays: 90,

@@ -2,7 +2,7 @@ import { type EnvironmentConfig, KNOWN_REGIONS, type RegionConfig } from "../env
 import { type MaintenanceWindow, mqMaintenanceStart, offPeakStartUtc, weeklyWindowUtc } from "../lib/maintenance";
 import type { Naming } from "../lib/naming";
 import type { RedisCacheProps } from "../modules/elasticache";
-import type { RabbitMqBrokerProps } from "../modules/messaging";
+import type { BrokerCredentialRotationProps, RabbitMqBrokerProps } from "../modules/messaging";
 import type { MasterSecretRotationProps, PostgresDatabaseProps } from "../modules/rds";
 import type { PlatformBucketsProps } from "../modules/s3";
 import type { SearchDomainProps } from "../modules/search";
@@ -21,8 +21,11 @@ type Configured<Props, Wired extends keyof Props> = Omit<Props, Wired>;
 /** The function that rotates the database's master secret: its release pin and sizing are keyed so. */
 export const MASTER_SECRET_ROTATION_FUNCTION = "postgres-rotation";
 
-/** Days between master-password rotations: well inside PCI DSS 8.3.9's 90 days. */
-const MASTER_SECRET_ROTATION_DAYS = 30;
+/** The function that rotates the RabbitMQ broker's credentials, keyed the same way. */
+export const BROKER_CREDENTIAL_ROTATION_FUNCTION = "rabbitmq-rotation";
+
+/** Days between password rotations: well inside PCI DSS 8.3.9's 90 days. */
+const CREDENTIAL_ROTATION_DAYS = 30;
 
 /** What the stack wires into the rotation function: its network and the key of its environment. */
 export type RotationWiring = Pick<MasterSecretRotationProps, "subnetIds" | "securityGroup" | "dataKey" | "codeSigningConfigArn">;
@@ -86,16 +89,20 @@ export function storageProps(
   };
 }
 
-/** The rotation function's release pin and sizing, or one error naming the files to fix. */
-function rotationFunction(environment: EnvironmentConfig): Pick<MasterSecretRotationProps, "functionName" | "version" | "settings"> {
-  const version = environment.release.functions[MASTER_SECRET_ROTATION_FUNCTION];
-  const settings = environment.functions[MASTER_SECRET_ROTATION_FUNCTION];
+/** A rotation function's release pin and sizing, or one error naming the files to fix. */
+function rotationFunction(
+  environment: EnvironmentConfig,
+  functionName: string,
+  rotates: string,
+): Pick<MasterSecretRotationProps, "functionName" | "version" | "settings"> {
+  const version = environment.release.functions[functionName];
+  const settings = environment.functions[functionName];
   if (!version || !settings) {
     throw new Error(
-      `environments/${environment.name}.ts: functions: needs "${MASTER_SECRET_ROTATION_FUNCTION}" (sizing) and environments/releases.json its version: it rotates the database's master secret`,
+      `environments/${environment.name}.ts: functions: needs "${functionName}" (sizing) and environments/releases.json its version: it rotates ${rotates}`,
     );
   }
-  return { functionName: MASTER_SECRET_ROTATION_FUNCTION, version, settings };
+  return { functionName, version, settings };
 }
 
 export function databaseProps(
@@ -127,10 +134,10 @@ export function databaseProps(
     auditLog: database.auditLog,
     // A replicating standby has the function too, unscheduled until promotion (modules/rds/README.md).
     masterSecretRotation: {
-      ...rotationFunction(environment),
+      ...rotationFunction(environment, MASTER_SECRET_ROTATION_FUNCTION, "the database's master secret"),
       ...rotation,
       artifactBucket: naming.bucketName("artifacts"),
-      rotationDays: MASTER_SECRET_ROTATION_DAYS,
+      rotationDays: CREDENTIAL_ROTATION_DAYS,
     },
     // The standby's replica names its source by the naming convention, so no state or provider of
     // the primary region is involved and the standby plans with that region down.
@@ -196,6 +203,7 @@ export function messagingProps(
   environment: EnvironmentConfig,
   region: RegionConfig,
   naming: Naming,
+  rotation: RotationWiring & Pick<BrokerCredentialRotationProps, "logsKey">,
 ): Configured<RabbitMqBrokerProps, "subnetIds" | "securityGroup" | "secretsKey"> {
   const { messaging } = dataServiceSizesOf(environment, region.region);
   return {
@@ -208,5 +216,12 @@ export function messagingProps(
     // Amazon MQ takes the zone itself, so the window follows the local clock all year.
     maintenanceWindow: mqMaintenanceStart(mainWindow(environment).window, mainWindow(environment).timeZone),
     preventDestroy: environment.deletionProtection,
+    credentialRotation: {
+      ...rotationFunction(environment, BROKER_CREDENTIAL_ROTATION_FUNCTION, "the RabbitMQ broker's credentials"),
+      ...rotation,
+      artifactBucket: naming.bucketName("artifacts"),
+      rotationDays: CREDENTIAL_ROTATION_DAYS,
+      logRetentionDays: environment.logRetentionDays,
+    },
   };
 }

@@ -2,8 +2,7 @@ import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-
 import { MqBroker } from "@cdktf/provider-aws/lib/mq-broker";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
-import { DataResource, Fn } from "cdktf";
-import { withoutSynthTimeTerraformVersionCheck } from "../../lib/fast-synth";
+import { Fn, type ITerraformDependable, TerraformLocal } from "cdktf";
 import { Construct } from "constructs";
 import type { DataStoreBinding, DataStoreClient, IDataStore } from "../../lib/data-store";
 import { Grant, type IGrantee } from "../../lib/grants";
@@ -12,12 +11,25 @@ import type { Naming } from "../../lib/naming";
 import { tagComponent } from "../../lib/tags";
 import type { KmsKey } from "../kms-key";
 import { type Connections, type IConnectable, Port, type SecurityGroup } from "../security-group";
+import { CredentialRotation, type RotationFunctionProps } from "../serverless/credential-rotation";
 
 /** Amazon MQ serves RabbitMQ's web console and management HTTP API on HTTPS. */
 const MANAGEMENT_API_PORT = 443;
 
 /** RabbitMQ user names the credentials are created for (letters, digits, `-`, `_`). */
 const RABBITMQ_USER = /^[a-z][a-z0-9_-]{0,63}$/;
+
+/**
+ * `secret_string_wo_version` of every credential secret's first value. Terraform writes a secret
+ * once; from then on only the rotation function changes it, so the version never moves.
+ */
+const FIRST_VALUE_VERSION = 1;
+
+/** The rotation function of the broker's credentials, and where it writes its logs. */
+export interface BrokerCredentialRotationProps extends RotationFunctionProps {
+  readonly logsKey: KmsKey;
+  readonly logRetentionDays: number;
+}
 
 export interface RabbitMqBrokerProps {
   readonly naming: Naming;
@@ -56,6 +68,12 @@ export interface RabbitMqBrokerProps {
    * @default false (clients speak AMQPS only)
    */
   readonly clientManagementApiAccess?: boolean;
+  /**
+   * Rotates the administrator's and every client's password through the management API (443),
+   * authenticated with the administrator's secret; the broker admits the function there.
+   * @default no rotation
+   */
+  readonly credentialRotation?: BrokerCredentialRotationProps;
 }
 
 /**
@@ -63,17 +81,21 @@ export interface RabbitMqBrokerProps {
  * instance or a three-node Multi-AZ cluster, general logs to CloudWatch, minor versions applied in
  * the maintenance window, and the administrator's credentials in Secrets Manager.
  *
- * The provider has no write-only password for `aws_mq_broker`, so the password necessarily sits in
- * the (KMS-encrypted, access-restricted) state. It is generated at apply time by Terraform itself
- * (`terraform_data` holding two `uuid()`s, 244 random bits, never re-generated), so it is never in
- * code, in the synthesized JSON, in a variable or in CI; Secrets Manager holds the copy that
- * people and jobs read. Amazon MQ for RabbitMQ encrypts at rest with an AWS-owned key only.
+ * Every password is generated at apply time by Terraform (two `uuid()`s, 244 random bits) and
+ * written to its secret through the write-only `secret_string_wo`, so it is never in code, the
+ * synthesized JSON, a variable, CI, or the secrets' state, and an apply never writes an old value
+ * over a rotated one. The provider has no write-only password for `aws_mq_broker`: the
+ * administrator's first password is in the broker's state, and `credentialRotation` replaces it
+ * on the broker as soon as the rotation is created (modules/messaging/README.md). Amazon MQ for
+ * RabbitMQ encrypts at rest with an AWS-owned key only.
  */
 export class RabbitMqBroker extends Construct implements IConnectable, IDataStore {
   readonly storeKind = "queue";
   readonly broker: MqBroker;
   /** `{ "username", "password" }` of the administrator (for the job that creates application users). */
   readonly adminSecret: SecretsmanagerSecret;
+  /** The rotation of the administrator's and the clients' secrets, with `credentialRotation`. */
+  readonly credentialRotation?: CredentialRotation;
   readonly connections: Connections;
   /**
    * ARNs read once (the secrets key's, and each secret's in `secretArns`): every attribute read is
@@ -105,7 +127,8 @@ export class RabbitMqBroker extends Construct implements IConnectable, IDataStor
     const cluster = deploymentMode === "CLUSTER_MULTI_AZ";
 
     const password = this.generatedPassword("admin-password");
-    this.adminSecret = this.credentialSecret("admin", `Administrator of the ${brokerName} broker`, username, password);
+    const admin = this.credentialSecret("admin", `Administrator of the ${brokerName} broker`, username, password);
+    this.adminSecret = admin.secret;
 
     // Amazon MQ creates its log groups under /aws/amazonmq/ and needs this policy to write them.
     const logPolicy = new CloudwatchLogResourcePolicy(this, "log-policy", {
@@ -141,6 +164,28 @@ export class RabbitMqBroker extends Construct implements IConnectable, IDataStor
       lifecycle: { ignoreChanges: ["user"], preventDestroy: this.preventDestroy },
       dependsOn: [logPolicy],
     });
+
+    if (props.credentialRotation) {
+      const { logsKey, logRetentionDays, ...rotationFunction } = props.credentialRotation;
+      this.credentialRotation = new CredentialRotation(this, "credential-rotation", {
+        ...rotationFunction,
+        naming,
+        secretsKey: props.secretsKey,
+        logsKey,
+        logRetentionDays,
+        description: `Rotates the passwords of the ${brokerName} broker's users through its management API`,
+        // Rotating the administrator's secret includes reading it: that is how the function
+        // authenticates to the management API for every user.
+        environment: {
+          // A cluster's one console URL (HTTPS on 443) is the management API of all its nodes.
+          RABBITMQ_MANAGEMENT_URL: this.broker.instances.get(0).consoleUrl,
+          RABBITMQ_ADMIN_SECRET_ARN: this.secretArns.get(this.adminSecret)!,
+        },
+      });
+      const port = Port.tcp(MANAGEMENT_API_PORT);
+      this.connections.allowFrom(rotationFunction.securityGroup, port, `credential rotation to the RabbitMQ management API on ${port}`);
+      this.credentialRotation.rotate("admin", this.adminSecret, { after: [admin.value, this.broker] });
+    }
   }
 
   /** AMQPS endpoint(s) of the broker (port 5671). */
@@ -163,14 +208,15 @@ export class RabbitMqBroker extends Construct implements IConnectable, IDataStor
     const existing = this.clientCredentials.get(clientName);
     if (existing) return existing;
     if (!RABBITMQ_USER.test(clientName)) throw new Error(`"${clientName}" is not a RabbitMQ user name this broker creates credentials for`);
-    const secret = this.credentialSecret(
+    const { secret, value } = this.credentialSecret(
       `clients/${clientName}`,
       `RabbitMQ user ${clientName} of the ${this.broker.brokerName} broker`,
       clientName,
       this.generatedPassword(`client-${clientName}-password`),
     );
     this.clientCredentials.set(clientName, secret);
-    this.secretArns.set(secret, secret.arn);
+    // The function's PUT /api/users/<name> creates the user if the bootstrap job has not yet.
+    this.credentialRotation?.rotate(`client-${clientName}`, secret, { after: [value, this.broker] });
     return secret;
   }
 
@@ -197,20 +243,20 @@ export class RabbitMqBroker extends Construct implements IConnectable, IDataStor
     };
   }
 
-  /** 244 random bits from Terraform at apply time (two uuid()s), kept after the first apply. */
+  /**
+   * 244 random bits from Terraform at apply time (two uuid()s in a local value: unknown while
+   * planning, evaluated once per apply, kept in no state). Only write-only arguments and the
+   * broker's ignored `user` read it, so a later apply's new value is never sent anywhere.
+   */
   private generatedPassword(id: string): string {
-    const generated = withoutSynthTimeTerraformVersionCheck(
-      new DataResource(this, id, {
-        input: { value: `${Fn.replace(Fn.uuid(), "-", "")}${Fn.replace(Fn.uuid(), "-", "")}` },
-        // Generated once: later plans evaluate uuid() again, and this keeps the first value.
-        lifecycle: { ignoreChanges: ["input"] },
-      }),
-    );
-    return generated.output.lookup("value");
+    return new TerraformLocal(this, id, Fn.join("", [Fn.replace(Fn.uuid(), "-", ""), Fn.replace(Fn.uuid(), "-", "")])).asString;
   }
 
-  /** A `{ "username", "password" }` secret at `lma-<env>/<name>/<path>` under the secrets key. */
-  private credentialSecret(path: string, description: string, username: string, password: string): SecretsmanagerSecret {
+  /**
+   * A `{ "username", "password" }` secret at `lma-<env>/<name>/<path>` under the secrets key; its
+   * first value is write-only, so Terraform never reads it back nor writes it again over a rotation.
+   */
+  private credentialSecret(path: string, description: string, username: string, password: string): { secret: SecretsmanagerSecret; value: ITerraformDependable } {
     const id = path === "admin" ? "admin-secret" : `${path.replace(/\//g, "-")}-secret`;
     const secret = new SecretsmanagerSecret(this, id, {
       name: `${this.naming.prefix}/${this.name}/${path}`,
@@ -219,12 +265,13 @@ export class RabbitMqBroker extends Construct implements IConnectable, IDataStor
       recoveryWindowInDays: 30,
       lifecycle: { preventDestroy: this.preventDestroy },
     });
-    new SecretsmanagerSecretVersion(this, `${id}-value`, {
+    const value = new SecretsmanagerSecretVersion(this, `${id}-value`, {
       secretId: secret.id,
-      secretString: Fn.jsonencode({ username, password }),
+      secretStringWo: Fn.jsonencode({ username, password }),
+      secretStringWoVersion: FIRST_VALUE_VERSION,
     });
     this.secretArns.set(secret, secret.arn);
-    return secret;
+    return { secret, value };
   }
 
   /** GetSecretValue on `secret` and decrypt with the secrets key through Secrets Manager only. */

@@ -1,11 +1,9 @@
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { LambdaCodeSigningConfig } from "@cdktf/provider-aws/lib/lambda-code-signing-config";
 import { LambdaEventSourceMapping } from "@cdktf/provider-aws/lib/lambda-event-source-mapping";
 import { LambdaPermission } from "@cdktf/provider-aws/lib/lambda-permission";
 import { S3BucketNotification } from "@cdktf/provider-aws/lib/s3-bucket-notification";
 import { SchedulerSchedule } from "@cdktf/provider-aws/lib/scheduler-schedule";
-import { SignerSigningProfile } from "@cdktf/provider-aws/lib/signer-signing-profile";
 import { Construct } from "constructs";
 import { Grant, type IGrantee } from "../../lib/grants";
 import { type PolicyStatement, policyDocument, serviceTrustPolicy } from "../../lib/iam";
@@ -19,6 +17,12 @@ import { EncryptedQueue } from "./queue";
 
 export { type FunctionSettings, PlatformFunction, type PlatformFunctionProps } from "./function";
 export { EncryptedQueue, type EncryptedQueueProps } from "./queue";
+export {
+  CredentialRotation,
+  type CredentialRotationProps,
+  type RotateOptions,
+  type RotationFunctionProps,
+} from "./credential-rotation";
 
 /** The platform's functions, by the name `functions` and `versions` are keyed by. */
 export const FUNCTION_NAMES = {
@@ -54,12 +58,10 @@ export interface PlatformFunctionsProps {
   /** SES identity the email notifier sends from, e.g. `arn:aws:ses:<region>:<account>:identity/<domain>`. */
   readonly emailIdentityArn: string;
   /**
-   * Code signing (the environment's `security.lambdaCodeSigning`): `enforce` refuses a deployment
-   * whose package the release pipeline did not sign with this module's signing profile; `warn`
-   * deploys it and records a warning.
-   * @default "enforce"
+   * The stack's code-signing configuration (modules/security `LambdaCodeSigning`, from the
+   * environment's `security.lambdaCodeSigning`): every function is checked against it.
    */
-  readonly codeSigning?: "enforce" | "warn";
+  readonly codeSigningConfigArn: string;
   /**
    * Scheduled jobs run. A warm standby keeps its schedules disabled (the jobs write to the ledger,
    * which only the active region holds); failover enables them in place.
@@ -73,9 +75,6 @@ export interface PlatformFunctionsProps {
    */
   readonly processDocuments?: boolean;
 }
-
-/** AWS Signer's platform for Lambda deployment packages. */
-const LAMBDA_SIGNING_PLATFORM = "AWSLambda-SHA384-ECDSA";
 
 /**
  * The platform's three Lambda workloads (modules/serverless/README.md), scaled to zero between events:
@@ -97,30 +96,14 @@ export class PlatformFunctions extends Construct {
   /** Producers (the notification service) send email requests here. */
   readonly emailQueue: EncryptedQueue;
   readonly schedules: readonly SchedulerSchedule[];
-  /** The profile the release pipeline signs every function package with. */
-  readonly signingProfile: SignerSigningProfile;
-  readonly codeSigningConfig: LambdaCodeSigningConfig;
 
   constructor(scope: Construct, id: string, props: PlatformFunctionsProps) {
     super(scope, id);
     tagComponent(this, "functions");
     const { naming } = props;
     const artifactBucket = props.artifactBucket ?? naming.bucketName("artifacts");
-    this.signingProfile = new SignerSigningProfile(this, "signing-profile", {
-      // Signer names allow letters, digits and underscores only.
-      name: `${naming.prefix.replace(/-/g, "_")}_lambda`,
-      platformId: LAMBDA_SIGNING_PLATFORM,
-      // Longer than any release stays pinned; a signature past it no longer deploys.
-      signatureValidityPeriod: { type: "MONTHS", value: 135 },
-    });
-    const codeSigning = props.codeSigning ?? "enforce";
-    this.codeSigningConfig = new LambdaCodeSigningConfig(this, "code-signing", {
-      description: `${naming.prefix} functions: packages signed by the release pipeline (${codeSigning})`,
-      allowedPublishers: { signingProfileVersionArns: [this.signingProfile.versionArn] },
-      policies: { untrustedArtifactOnDeployment: codeSigning === "enforce" ? "Enforce" : "Warn" },
-    });
     const common = {
-      codeSigningConfigArn: this.codeSigningConfig.arn,
+      codeSigningConfigArn: props.codeSigningConfigArn,
       naming,
       artifactBucket,
       subnetIds: props.subnetIds,

@@ -40,8 +40,9 @@ describe("RabbitMqBroker.bind", () => {
   it("creates the client's own credential under the secrets key, with a password Terraform generates", () => {
     expect(secret.kms_key_id).toBe(output(json, "secrets_key"));
     const [, version] = only(json, "aws_secretsmanager_secret_version", (body) => body.secret_id === ref("aws_secretsmanager_secret", secretName, "id"));
-    expect(version.secret_string).toContain(`"username" = "${built.clientName}"`);
-    expect(version.secret_string).toMatch(/"password" = terraform_data\./);
+    expect(version.secret_string).toBeUndefined();
+    expect(version.secret_string_wo).toContain(`"username" = "${built.clientName}"`);
+    expect(version.secret_string_wo).toMatch(/"password" = local\./);
   });
 
   it("injects username and password by reference and tells the client the endpoint", () => {

@@ -35,21 +35,31 @@ describe("production's RabbitMQ broker", () => {
   });
 
   it("takes its administrator password from Terraform's own generator, never from code, a variable or CI", () => {
-    const generator = /^\$\{terraform_data\.([^.]+)\.output\["value"\]\}$/.exec(broker.user[0].password)![1]!;
-    const generated = primary.json.resource.terraform_data![generator]! as Resource;
-    expect(generated.input.value).toBe('${replace(uuid(), "-", "")}${replace(uuid(), "-", "")}');
-    expect(generated.lifecycle).toEqual({ ignore_changes: ["input"] });
-    expect(broker.user).toEqual([{ username: "lma_admin", password: `\${terraform_data.${generator}.output["value"]}` }]);
+    const local = /^\$\{local\.([^.}]+)\}$/.exec(broker.user[0].password)![1]!;
+    expect(primary.json.locals![local]).toBe('${join("", [replace(uuid(), "-", ""), replace(uuid(), "-", "")])}');
+    expect(broker.user).toEqual([{ username: "lma_admin", password: `\${local.${local}}` }]);
     expect(broker.lifecycle).toEqual({ ignore_changes: ["user"], prevent_destroy: production.deletionProtection });
-    // The password reaches the broker from the generator only: no input variable is involved.
-    expect(JSON.stringify([broker.user, generated.input])).not.toMatch(/var\./);
+    // Nothing that keeps a value in state holds the generator's output but the broker itself.
+    expect(listOf(primary.json, "terraform_data")).toEqual([]);
+    expect(JSON.stringify(broker.user)).not.toMatch(/var\./);
   });
 
-  it("keeps the administrator's credentials in Secrets Manager under the secrets key", () => {
+  it("writes every credential's first value write-only, so no apply reads it back or writes it over a rotation", () => {
+    const credentials = matching(primary.json, "aws_secretsmanager_secret", (body) => body.name.startsWith("lma-production/rabbitmq/"));
+    expect(credentials.length).toBeGreaterThan(1);
+    for (const [secret] of credentials) {
+      const [, version] = only(primary.json, "aws_secretsmanager_secret_version", (candidate) => candidate.secret_id === ref("aws_secretsmanager_secret", secret, "id"));
+      expect(version.secret_string).toBeUndefined();
+      expect(version.secret_string_wo).toMatch(/^\$\{jsonencode\(\{"username" = "[a-z_-]+", "password" = local\./);
+      expect(version.secret_string_wo_version).toEqual(expect.any(Number));
+    }
+  });
+
+  it("keeps the administrator's credentials in Secrets Manager under the secrets key, with the password the broker was created with", () => {
     const [secret, body] = only(primary.json, "aws_secretsmanager_secret", (candidate) => candidate.name === "lma-production/rabbitmq/admin");
     expect(body).toMatchObject({ kms_key_id: keyArnRef(primary.json, "lma-production-secrets"), recovery_window_in_days: 30 });
     const [, version] = only(primary.json, "aws_secretsmanager_secret_version", (candidate) => candidate.secret_id === ref("aws_secretsmanager_secret", secret, "id"));
-    expect(version.secret_string).toMatch(/^\$\{jsonencode\(\{"username" = "lma_admin", "password" = terraform_data\./);
+    expect(version.secret_string_wo).toContain(`"password" = ${broker.user[0].password.slice(2, -1)}`);
   });
 
   it("gives every catalogue service that uses the queue its own credential, never the administrator's", () => {
@@ -68,8 +78,11 @@ describe("production's RabbitMQ broker", () => {
     });
   });
 
-  it("is not in the standby region (primary-only)", () => {
-    expect(listOf(standby, "aws_mq_broker")).toEqual([]);
+  it("has a namesake in the standby region with credentials of its own, rotated there", () => {
+    const [, standbyBroker] = only(standby, "aws_mq_broker");
+    expect(standbyBroker.broker_name).toBe(broker.broker_name);
+    const [admin] = only(standby, "aws_secretsmanager_secret", (body) => body.name === "lma-production/rabbitmq/admin");
+    only(standby, "aws_secretsmanager_secret_rotation", (body) => body.secret_id === ref("aws_secretsmanager_secret", admin, "id"));
   });
 });
 
