@@ -28,7 +28,7 @@ export function securityProps(
   region: RegionConfig,
   naming: Naming,
 ): Omit<SecurityBaselineProps, "cloudfrontProvider"> {
-  const { primary } = regionsOf(environment, region);
+  const { primary, standbys } = regionsOf(environment, region);
   return {
     naming,
     primaryRegion: primary,
@@ -41,6 +41,9 @@ export function securityProps(
     detectionOwnership: detectionOwnership(environment, region),
     // Outside protected environments a deleted secret's name is free again after a week.
     secretRecoveryWindowInDays: environment.deletionProtection ? 30 : 7,
+    // The standby's tasks read Secrets Manager replicas of the home primary's secrets: one value,
+    // set once, readable in the standby with us-east-1 down (docs/disaster-recovery.md).
+    applicationSecrets: region.role === "standby" ? { source: "replicated" } : { source: "declared", replicaRegions: primary ? standbys : [] },
   };
 }
 
@@ -103,7 +106,7 @@ export function platformService(
   environment: EnvironmentConfig,
   service: EnvironmentConfig["services"][number],
   bound: { readonly environment: Readonly<Record<string, string>>; readonly secrets: Readonly<Record<string, string>> },
-  applicationSecretArn: (name: string) => string,
+  applicationSecretValueFrom: (name: string) => string,
 ): PlatformService {
   return {
     name: service.name,
@@ -118,7 +121,7 @@ export function platformService(
     imageTag: environment.release.images?.[service.name] ?? environment.release.version,
     environment: bound.environment,
     secrets: {
-      ...Object.fromEntries((service.secrets ?? []).map((secret) => [secretEnvironmentName(secret), applicationSecretArn(secret)])),
+      ...Object.fromEntries((service.secrets ?? []).map((secret) => [secretEnvironmentName(secret), applicationSecretValueFrom(secret)])),
       ...bound.secrets,
     },
   };

@@ -204,17 +204,18 @@ export class RegionalStack extends AwsStack {
       domainName: edge.api,
       hostedZoneId: dns.hostedZoneId,
     });
-    const applicationSecretArn = (name: string) => {
+    // By ARN where this stack declares the secret, by name where it is a replica (the standby).
+    const applicationSecretValueFrom = (name: string) => {
       const secret = this.security.secrets[name];
       if (!secret) throw new Error(`no application secret "${name}" in the security baseline`);
-      return secret.arn;
+      return secret.valueFrom;
     };
     this.compute = new ServicePlatform(this, "compute", {
       ...computeProps(
         environment,
         region,
         naming,
-        environment.services.map((service) => platformService(environment, service, bindings.get(service.name)!, applicationSecretArn)),
+        environment.services.map((service) => platformService(environment, service, bindings.get(service.name)!, applicationSecretValueFrom)),
       ),
       network: {
         vpcId: this.network.vpcId,

@@ -1,9 +1,9 @@
-import type { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { Construct } from "constructs";
 import { type PolicyStatement, serviceTrustPolicy } from "../../lib/iam";
 import type { Naming } from "../../lib/naming";
 import { Role } from "../iam-role";
 import type { KmsKey } from "../kms-key";
+import type { ApplicationSecretReference } from "./secrets";
 
 /**
  * GuardDuty's ECR account per region, hosting the Runtime Monitoring sidecar that GuardDuty adds
@@ -42,8 +42,8 @@ export interface WorkloadRolesProps {
   readonly naming: Naming;
   readonly services: readonly WorkloadIdentity[];
   /** Application secrets by short name; each service's execution role reads the ones it lists. */
-  readonly secrets: Readonly<Record<string, SecretsmanagerSecret>>;
-  /** The key the secrets are encrypted with. */
+  readonly secrets: Readonly<Record<string, Pick<ApplicationSecretReference, "iamResource">>>;
+  /** The key the secrets (or, in a region of replicas, the replicas) are encrypted with. */
   readonly secretsKey: KmsKey;
   /** @default none */
   readonly permissionsBoundaryArn?: string;
@@ -116,13 +116,13 @@ export class WorkloadRoles extends Construct {
 function secretStatements(
   naming: Naming,
   service: WorkloadIdentity,
-  secrets: Readonly<Record<string, SecretsmanagerSecret>>,
+  secrets: WorkloadRolesProps["secrets"],
   secretsKey: KmsKey,
 ): PolicyStatement[] {
   const arns = [...new Set(service.secrets ?? [])].sort().map((name) => {
     const secret = secrets[name];
     if (!secret) throw new Error(`service "${service.name}": no secret "${name}" in the security baseline`);
-    return secret.arn;
+    return secret.iamResource;
   });
   if (arns.length === 0) return [];
   return [

@@ -1,5 +1,4 @@
 import type { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import type { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { ShieldProtection } from "@cdktf/provider-aws/lib/shield-protection";
 import { Construct } from "constructs";
 import { Grant, type IGrantee } from "../../lib/grants";
@@ -14,7 +13,7 @@ import { type DetectionOwnership, RegionalDetection, type SecurityHubStandard } 
 import type { Role } from "../iam-role";
 import { guardDutyAgentRepositoryArn, type WorkloadIdentity, WorkloadRoles } from "./iam";
 import { type DataClass, SecurityKeys } from "./keys";
-import { ApplicationSecrets, type SecretRotation } from "./secrets";
+import { type ApplicationSecretReference, ApplicationSecrets, applicationSecretReferences, type SecretRotation } from "./secrets";
 import { WebAcl } from "./waf";
 
 export { AccountControls, DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from "./account-controls";
@@ -31,7 +30,7 @@ export {
 } from "./detection";
 export { GUARDDUTY_AGENT_ACCOUNTS, guardDutyAgentRepositoryArn, type WorkloadIdentity, WorkloadRoles, type WorkloadRolesProps } from "./iam";
 export { DATA_CLASSES, type DataClass, KEY_SPECS, keyAliasArn, SecurityKeys, type SecurityKeysProps } from "./keys";
-export { ApplicationSecrets, type SecretRotation, secretName } from "./secrets";
+export { type ApplicationSecretReference, ApplicationSecrets, type SecretRotation, secretName } from "./secrets";
 export { internetEgressGroupNames, PORTS, SecurityGroupChain, type SecurityGroupChainProps } from "./security-groups";
 export { DEFAULT_MANAGED_RULE_GROUPS, type ManagedRuleGroup, REDACTED_HEADERS, WebAcl } from "./waf";
 
@@ -80,6 +79,14 @@ export interface SecurityBaselineProps {
   readonly permissionsBoundaryArn?: string;
   /** Rotation functions by secret short name. @default none */
   readonly secretRotation?: Readonly<Record<string, SecretRotation>>;
+  /**
+   * Where the application secrets come from. `declared`: this stack declares them, with a
+   * Secrets Manager replica in each of `replicaRegions` (the home primary's stack, towards its
+   * standby). `replicated`: they are the replicas of another region's stack, so this stack
+   * declares none and its tasks and roles name the replicas (the warm standby).
+   * @default { source: "declared" }
+   */
+  readonly applicationSecrets?: { readonly source: "declared"; readonly replicaRegions?: readonly string[] } | { readonly source: "replicated" };
   /** @default DEFAULT_PASSWORD_POLICY */
   readonly passwordPolicy?: PasswordPolicy;
   /** @default every standard in SECURITY_HUB_STANDARDS */
@@ -95,8 +102,10 @@ export interface SecurityBaselineProps {
  */
 export class SecurityBaseline extends Construct {
   readonly keys: SecurityKeys;
-  /** Application secrets by short name (every name in a service's `secrets`). */
-  readonly secrets: Readonly<Record<string, SecretsmanagerSecret>>;
+  /** Application secrets by short name (every name in a service's `secrets`), as this region's tasks and roles name them. */
+  readonly secrets: Readonly<Record<string, ApplicationSecretReference>>;
+  /** The application secrets this stack declares; none where they are replicas (`applicationSecrets`). */
+  readonly declaredSecrets?: ApplicationSecrets;
   readonly roles: WorkloadRoles;
   readonly detection: RegionalDetection;
   /** Web ACL for the region's load balancers. */
@@ -118,13 +127,21 @@ export class SecurityBaseline extends Construct {
     const primary = props.primaryRegion;
 
     this.keys = new SecurityKeys(this, "keys", { naming, deployRoleArn: props.deployRoleArn });
-    this.secrets = new ApplicationSecrets(this, "secrets", {
-      naming,
-      services: props.services,
-      kmsKey: this.keys.secrets,
-      recoveryWindowInDays: props.secretRecoveryWindowInDays,
-      rotation: props.secretRotation,
-    }).byName;
+    const secretsSource = props.applicationSecrets ?? { source: "declared" };
+    if (secretsSource.source === "declared") {
+      this.declaredSecrets = new ApplicationSecrets(this, "secrets", {
+        naming,
+        services: props.services,
+        kmsKey: this.keys.secrets,
+        recoveryWindowInDays: props.secretRecoveryWindowInDays,
+        rotation: props.secretRotation,
+        replicaRegions: secretsSource.replicaRegions,
+      });
+    } else if (props.secretRotation && Object.keys(props.secretRotation).length > 0) {
+      // A replica takes its value from its primary secret: rotation belongs to the declaring stack.
+      throw new Error(`secretRotation given for replicated application secrets (${Object.keys(props.secretRotation).join(", ")}): rotate them where they are declared`);
+    }
+    this.secrets = applicationSecretReferences(naming, props.services, this.declaredSecrets?.byName);
     this.roles = new WorkloadRoles(this, "roles", {
       naming,
       services: props.services,
@@ -185,7 +202,7 @@ export class SecurityBaseline extends Construct {
     const sid = secretName.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
     return Grant.combine(grantee, [
       Grant.addToPrincipal(grantee, [
-        { Sid: `ReadSecret${sid}`, Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secret.arn },
+        { Sid: `ReadSecret${sid}`, Effect: "Allow", Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], Resource: secret.iamResource },
       ]),
       this.keys.secrets.grant(grantee, { sid: "DecryptSecretsThroughSecretsManager", actions: "kms:Decrypt", viaService: "secretsmanager" }),
     ]);

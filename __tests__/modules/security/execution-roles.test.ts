@@ -4,6 +4,7 @@ import type { EnvironmentConfig } from "../../../environments/types";
 import { Naming } from "../../../lib/naming";
 import { serviceNames } from "../../../modules/ecs/names";
 import { guardDutyAgentRepositoryArn, secretName } from "../../../modules/security";
+import { replicatedSecretReference } from "../../../modules/security/secrets";
 import { synthRegional } from "../../support/synth";
 import { keyNamed, matching, only, ref, type Resource, statementsOf } from "../s3/support";
 
@@ -22,7 +23,11 @@ describe.each(CASES)("%s: one execution role per service", (_, environment: Envi
   const region = environment.regions[regionIndex]!;
   const { json } = synthRegional(environment, regionIndex);
   const naming = new Naming(environment.name, region.region, environment.accountId);
-  const secretArnRef = (name: string) => ref("aws_secretsmanager_secret", only(json, "aws_secretsmanager_secret", (body) => body.name === name)[0], "arn");
+  /** The standby reads Secrets Manager's replicas of the primary's secrets (__tests__/dr/application-secrets.test.ts). */
+  const secretResource = (secret: string) =>
+    region.role === "standby"
+      ? replicatedSecretReference(naming, secret).iamResource
+      : ref("aws_secretsmanager_secret", only(json, "aws_secretsmanager_secret", (body) => body.name === secretName(naming, secret))[0], "arn");
   /** Credentials a store's `bind` injects: the broker's per-client secret, where this region has a broker. */
   const boundCredentials = (service: EnvironmentConfig["services"][number]) =>
     service.uses?.includes("queue") ? matching(json, "aws_secretsmanager_secret", (body) => body.name === `${naming.prefix}/rabbitmq/clients/${service.name}`).map(([name]) => name) : [];
@@ -36,7 +41,7 @@ describe.each(CASES)("%s: one execution role per service", (_, environment: Envi
     const statements = statementsOf(policyOf(role));
     const names = serviceNames(naming, service.name);
 
-    const ownSecrets = (service.secrets ?? []).map((secret) => secretArnRef(secretName(naming, secret)));
+    const ownSecrets = (service.secrets ?? []).map(secretResource);
     const ownCredentials = boundCredentials(service).map((secret) => ref("aws_secretsmanager_secret", secret, "arn"));
     expect(resourcesFor(statements, "secretsmanager:GetSecretValue").sort()).toEqual([...ownSecrets, ...ownCredentials].sort());
 
