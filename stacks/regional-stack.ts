@@ -1,9 +1,9 @@
 import { TerraformOutput } from "cdktf";
-import type { Construct } from "constructs";
+import { Construct } from "constructs";
 import { awsAlertDestinations } from "../environments/observability";
 import type { EnvironmentConfig, RegionConfig } from "../environments/types";
 import type { DataStoreClient, IDataStore } from "../lib/data-store";
-import { amazonMqQueueDepth, REGION_HEALTH_PATH, ServicePlatform } from "../modules/ecs";
+import { amazonMqQueueDepth, ImageRepository, REGION_HEALTH_PATH, ServicePlatform, serviceNames } from "../modules/ecs";
 import {
   ApiRecord,
   type ApiRouting,
@@ -27,14 +27,17 @@ import { AlertSubscriptions, CHATBOT_API_REGIONS, SlackAlertChannels } from "../
 import { DatadogIntegrationRole } from "../modules/datadog-integration";
 import {
   type MonitoredDatabase,
+  FindingsRouting,
   monitoringPrefix,
   PlatformMonitoring,
   type PlatformInventory,
   rabbitMqMemoryLimitBytes,
   redisNodeIds,
   severityTopicArn,
+  SeverityTopics,
 } from "../modules/monitoring";
 import { disasterRecoveryOf, standbyRegionOf } from "../lib/disaster-recovery";
+import { tagComponent } from "../lib/tags";
 import { AwsStack } from "./aws-stack";
 import { cacheProps, databaseProps, messagingProps, searchProps, storageProps } from "./data-store-props";
 import { computeProps, functionsProps, networkProps, platformService, securityProps } from "./props";
@@ -55,21 +58,26 @@ export class RegionalStack extends AwsStack {
   readonly securityGroups: SecurityGroupChain;
   /** The platform buckets: staticAssets, documents, backups, logs, accessLogs. */
   readonly storage: PlatformBuckets;
-  /** PostgreSQL: the primary, or in the standby region its cross-region replica. */
-  readonly database: PostgresDatabase;
+  /**
+   * PostgreSQL: the primary, or in the standby region its cross-region replica. This and every
+   * member below left unset by the standby's foundation phase (`declareFoundation`).
+   */
+  readonly database?: PostgresDatabase;
   /** Redis, OpenSearch, RabbitMQ and the Lambda functions: in every region, a standby at its standby size. */
   readonly cache?: RedisCache;
   readonly search?: SearchDomain;
   readonly messaging?: RabbitMqBroker;
   readonly functions?: PlatformFunctions;
   /** ECS cluster, ALB, services, repositories, autoscaling, deployments. */
-  readonly compute: ServicePlatform;
+  readonly compute?: ServicePlatform;
   /** This region's record of the API name and its health check. */
-  readonly apiRecord: ApiRecord;
+  readonly apiRecord?: ApiRecord;
   /** CloudFront, in the environment's primary region stack only. */
   readonly cdn?: WebDistribution;
   /** Severity topics, alarms, CIS alarms, findings routing, dashboard, X-Ray. */
-  readonly monitoring: PlatformMonitoring;
+  readonly monitoring?: PlatformMonitoring;
+  /** Where the region's alerts go, by severity: the monitoring's topics, in every phase. */
+  readonly severityTopics: SeverityTopics;
 
   /** The stack of one region of an environment: `lma-<environment>-<region>`. */
   static stackName(environment: string, region: string): string {
@@ -94,6 +102,9 @@ export class RegionalStack extends AwsStack {
       ...networkProps(region, naming),
       flowLogs: { type: "cloudwatch", kmsKey: logsKey, retentionInDays: environment.logRetentionDays, preventDestroy: environment.deletionProtection },
     });
+    new TerraformOutput(this, "vpc_id", { value: this.network.vpcId, description: "VPC id" });
+    new TerraformOutput(this, "app_subnet_ids", { value: this.network.subnetIds.app, description: "Private app subnets" });
+    new TerraformOutput(this, "data_subnet_ids", { value: this.network.subnetIds.data, description: "Private data subnets" });
 
     // ── 3. Security groups chain and WAF (modules/security). The web ACLs are in the
     // baseline: `this.security.regionalWebAclArn`, `this.security.cloudfrontWebAclArn`.
@@ -126,13 +137,25 @@ export class RegionalStack extends AwsStack {
       backupsKey: this.security.keys.backups,
       logsKey,
     });
+    // The standby's static-assets bucket (a replica) is the CloudFront origin group's second member;
+    // the distribution's id is generated in the primary's stack, so the bucket admits this account's distributions.
+    if (recovery.home === "standby") this.storage.staticAssets.grantCloudFrontRead(`arn:aws:cloudfront::${environment.accountId}:distribution/*`);
+
+    // ── 4b. Audit trail to the logs bucket (modules/security).
+    this.security.enableAuditTrail(this.storage.logs);
+
+    // The standby's first build stops here: what follows needs the primary (lib/disaster-recovery.ts).
+    if (recovery.declares === "foundation") {
+      this.severityTopics = this.declareFoundation(environment, region);
+      return;
+    }
 
     // ── 5. Data stores and functions (modules/rds, elasticache, search, messaging, serverless).
     // The standby hosts the cross-region replica (promoted when `disasterRecovery.activeRegion`
     // names it) and every other store at its standby size, so failover is a resize, not a build;
     // nothing here needs us-east-1 (lib/disaster-recovery.ts).
     const { keys } = this.security;
-    this.database = new PostgresDatabase(this, "database", {
+    const database = new PostgresDatabase(this, "database", {
       ...databaseProps(environment, region, naming, {
         subnetIds: this.network.subnetIds.app,
         securityGroup: this.securityGroups.functions,
@@ -144,6 +167,7 @@ export class RegionalStack extends AwsStack {
       secretsKey: keys.secrets,
       logsKey: keys.logs,
     });
+    this.database = database;
     this.cache = new RedisCache(this, "cache", {
       ...cacheProps(environment, region, naming),
       subnetGroupName: this.network.cacheSubnetGroupName,
@@ -172,9 +196,6 @@ export class RegionalStack extends AwsStack {
       logsKey: keys.logs,
       documents: this.storage.documents,
     });
-
-    // ── 6. Audit trail to the logs bucket (modules/security).
-    this.security.enableAuditTrail(this.storage.logs);
 
     // ── 7. Compute: ECR, ECS cluster and services, ALB, deployments (modules/ecs), each service
     // wired to the stores it `uses` through their `bind` (lib/data-store.ts), here and nowhere else.
@@ -210,7 +231,7 @@ export class RegionalStack extends AwsStack {
       if (!secret) throw new Error(`no application secret "${name}" in the security baseline`);
       return secret.valueFrom;
     };
-    this.compute = new ServicePlatform(this, "compute", {
+    const compute = new ServicePlatform(this, "compute", {
       ...computeProps(
         environment,
         region,
@@ -234,11 +255,12 @@ export class RegionalStack extends AwsStack {
       // the standby has no broker, so its services scale on CPU and requests only.
       queueDepthMetric: (service) => (broker ? amazonMqQueueDepth(broker.broker.brokerName, service.name) : undefined),
     });
-    this.security.protectWithShield("alb", this.compute.loadBalancer.arn);
-    new TerraformOutput(this, "alb_dns_name", { value: this.compute.loadBalancer.dnsName, description: "The region's API load balancer" });
-    new TerraformOutput(this, "ecs_cluster_name", { value: this.compute.cluster.name, description: "ECS cluster" });
+    this.compute = compute;
+    this.security.protectWithShield("alb", compute.loadBalancer.arn);
+    new TerraformOutput(this, "alb_dns_name", { value: compute.loadBalancer.dnsName, description: "The region's API load balancer" });
+    new TerraformOutput(this, "ecs_cluster_name", { value: compute.cluster.name, description: "ECS cluster" });
     new TerraformOutput(this, "task_definition_arns", {
-      value: Object.fromEntries(Object.entries(this.compute.services).map(([name, service]) => [name, service.taskDefinition.arn])),
+      value: Object.fromEntries(Object.entries(compute.services).map(([name, service]) => [name, service.taskDefinition.arn])),
       description: "Latest task-definition revision per service: what the pipeline deploys (CodeDeploy under blue/green)",
     });
 
@@ -253,28 +275,25 @@ export class RegionalStack extends AwsStack {
       : recovery.topology === "active-active"
         ? { type: "latency" }
         : { type: "failover", role: recovery.home === "primary" ? "PRIMARY" : "SECONDARY" };
-    const healthTargets = this.compute.services[healthService]!.targets;
+    const healthTargets = compute.services[healthService]!.targets;
     this.apiRecord = new ApiRecord(this, "api-record", {
       hostedZoneId: dns.hostedZoneId,
       name: edge.api,
       region: region.region,
-      loadBalancer: { dnsName: this.compute.loadBalancer.dnsName, zoneId: this.compute.loadBalancer.zoneId },
+      loadBalancer: { dnsName: compute.loadBalancer.dnsName, zoneId: compute.loadBalancer.zoneId },
       routing,
       health:
         routing.type === "simple"
           ? undefined
           : new RegionHealth(this, "region-health", {
               naming,
-              loadBalancerArnSuffix: this.compute.loadBalancer.arnSuffix,
+              loadBalancerArnSuffix: compute.loadBalancer.arnSuffix,
               targetGroupArnSuffixes: [healthTargets.targetGroup, ...(healthTargets.alternateTargetGroup ? [healthTargets.alternateTargetGroup] : [])].map(
                 (group) => group.arnSuffix,
               ),
             }),
       fence: recovery.home === "primary" && standbyRegion ? { alarmName: fenceAlarmName(naming.inRegion(standbyRegion)), region: standbyRegion } : undefined,
     });
-    // The standby's static-assets bucket (a replica) is the CloudFront origin group's second member;
-    // the distribution's id is generated in the primary's stack, so the bucket admits this account's distributions.
-    if (recovery.home === "standby") this.storage.staticAssets.grantCloudFrontRead(`arn:aws:cloudfront::${environment.accountId}:distribution/*`);
     new TerraformOutput(this, "api_fqdn", { value: edge.api, description: "The API's name (Route 53)" });
     if (region.role === "primary") {
       // CloudFront takes certificates from us-east-1 only.
@@ -307,17 +326,15 @@ export class RegionalStack extends AwsStack {
     }
 
     // ── 9. Monitoring and alert delivery (modules/monitoring, alert-delivery, datadog-integration).
-    this.monitoring = this.monitor(environment, region);
+    this.monitoring = this.monitor(environment, region, this.monitoringInventory(environment, region, compute, database));
+    this.severityTopics = this.monitoring.topics;
 
-    // ── Outputs.
-    new TerraformOutput(this, "vpc_id", { value: this.network.vpcId, description: "VPC id" });
-    new TerraformOutput(this, "app_subnet_ids", { value: this.network.subnetIds.app, description: "Private app subnets" });
-    new TerraformOutput(this, "data_subnet_ids", { value: this.network.subnetIds.data, description: "Private data subnets" });
-    new TerraformOutput(this, "database_endpoint", { value: this.database.endpoint, description: "PostgreSQL writer (or DR replica) host:port" });
-    new TerraformOutput(this, "database_port", { value: this.database.port, description: "PostgreSQL port" });
+    // ── Outputs (the network's are declared with it).
+    new TerraformOutput(this, "database_endpoint", { value: database.endpoint, description: "PostgreSQL writer (or DR replica) host:port" });
+    new TerraformOutput(this, "database_port", { value: database.port, description: "PostgreSQL port" });
     if (disasterRecoveryOf(environment, region.region).mode === "active") {
       new TerraformOutput(this, "database_master_secret_arn", {
-        value: this.database.masterSecretArn,
+        value: database.masterSecretArn,
         description: "Secrets Manager ARN of the RDS-managed master credentials",
       });
     }
@@ -330,28 +347,71 @@ export class RegionalStack extends AwsStack {
   }
 
   /**
-   * The region's alarms, dashboard and tracing over what this stack built, and where alerts go:
-   * PagerDuty and email subscriptions here; Slack (one Chatbot configuration per channel per
-   * account) and Datadog's integration role once per environment, in the primary region.
+   * The standby's foundation phase (`disasterRecovery.buildPhase: "standby-foundation"`,
+   * lib/disaster-recovery.ts, docs/disaster-recovery.md). Declared above: the security baseline
+   * (its keys are the ones the primary's secret and bucket replicas name by alias), the network,
+   * the security groups, the fence alarm the primary's health check reads, the buckets the
+   * primary replicates into and the audit delivery. Added here: the image repositories the
+   * primary's registry replicates into (ECR would otherwise create them itself, and this stack
+   * could no longer), and the severity topics the primary's Slack channels name, with findings
+   * routing and alert delivery: the monitoring of what exists. Left to the complete phase: the
+   * database replica and its backup copy (they need the primary's database), and what serves or
+   * runs on it: cache, search, broker, functions, cluster, load balancer, services, the API record.
+   * Each construct here has the path the complete phase gives it, so phase 3 adds to this state.
    */
-  private monitor(environment: EnvironmentConfig, region: RegionConfig): PlatformMonitoring {
+  private declareFoundation(environment: EnvironmentConfig, region: RegionConfig): SeverityTopics {
     const { naming } = this;
+    const compute = computeProps(environment, region, naming, []);
+    // ServicePlatform's paths and props for its repositories (modules/ecs/platform.ts).
+    const platform = new Construct(this, "compute");
+    tagComponent(platform, "compute");
+    for (const service of environment.services) {
+      new ImageRepository(new Construct(platform, service.name), "repository", {
+        naming,
+        name: serviceNames(naming, service.name).repository,
+        kmsKey: this.security.keys.data,
+        untaggedRetentionDays: compute.imageRetentionDays,
+        releaseImagesKept: compute.releaseImagesKept,
+        preventDestroy: compute.deletionProtection ?? true,
+      });
+    }
+    // PlatformMonitoring's paths and props for its topics and findings routing (modules/monitoring).
     const prefix = monitoringPrefix(naming);
+    const monitoring = new Construct(this, "monitoring");
+    const topics = new SeverityTopics(monitoring, "topics", { prefix, accountId: environment.accountId, region: region.region, key: this.security.keys.logs });
+    new FindingsRouting(monitoring, "findings", { prefix, topicArn: topics.arnOf("security") });
+    this.deliverAlerts(environment, region, topics);
+    return topics;
+  }
+
+  /** The region's alarms, dashboard and tracing over what this stack built, and where their alerts go. */
+  private monitor(environment: EnvironmentConfig, region: RegionConfig, inventory: PlatformInventory): PlatformMonitoring {
+    const prefix = monitoringPrefix(this.naming);
     const monitoring = new PlatformMonitoring(this, "monitoring", {
       prefix,
       tracingPrefix: prefix,
       accountId: environment.accountId,
       region: region.region,
       topicsKey: this.security.keys.logs,
-      inventory: this.monitoringInventory(environment, region),
+      inventory,
       // The multi-region trail and its log group live in the primary region only.
       trailLogGroupName: this.security.auditTrail?.logGroup.name,
       tracedServices: environment.services.map((service) => service.name),
       healthCheckPath: REGION_HEALTH_PATH,
     });
+    this.deliverAlerts(environment, region, monitoring.topics);
+    return monitoring;
+  }
+
+  /**
+   * Where alerts go: PagerDuty and email subscriptions here; Slack (one Chatbot configuration per
+   * channel per account) and Datadog's integration role once per environment, in the primary region.
+   */
+  private deliverAlerts(environment: EnvironmentConfig, region: RegionConfig, topics: SeverityTopics): void {
+    const { naming } = this;
     const destinations = awsAlertDestinations(environment);
     new AlertSubscriptions(this, "alert-subscriptions", {
-      topicArn: (severity) => monitoring.topics.arnOf(severity),
+      topicArn: (severity) => topics.arnOf(severity),
       lowSeverityEmail: destinations.lowSeverityEmail,
     });
     if (region.role === "primary") {
@@ -363,23 +423,21 @@ export class RegionalStack extends AwsStack {
         // Other regions' topics by the naming convention: their stacks apply before the primary's.
         topicArns: (severity) =>
           environment.regions.map((other) =>
-            other.region === region.region ? monitoring.topics.arnOf(severity) : severityTopicArn(naming.inRegion(other.region), severity),
+            other.region === region.region ? topics.arnOf(severity) : severityTopicArn(naming.inRegion(other.region), severity),
           ),
         provider: chatbotApiHere ? undefined : this.providerFor(CHATBOT_API_REGIONS[0]),
       });
       new DatadogIntegrationRole(this, "datadog-integration", { naming, externalId: environment.datadog.awsIntegrationExternalId });
     }
-    return monitoring;
   }
 
   /** What runs in this region, in CloudWatch's names, read from the constructs built above. */
-  private monitoringInventory(environment: EnvironmentConfig, region: RegionConfig): PlatformInventory {
-    const { compute } = this;
+  private monitoringInventory(environment: EnvironmentConfig, region: RegionConfig, compute: ServicePlatform, database: PostgresDatabase): PlatformInventory {
     const allocatedStorageGiB = environment.database.allocatedStorageGiB;
     const replicating = disasterRecoveryOf(environment, region.region).mode === "standby";
     const databases: MonitoredDatabase[] = [
-      { identifier: this.database.identifier, role: replicating ? "cross-region-replica" : "writer", allocatedStorageGiB },
-      ...this.database.readReplicas.map((replica) => ({ identifier: replica.identifierInput!, role: "reader" as const, allocatedStorageGiB })),
+      { identifier: database.identifier, role: replicating ? "cross-region-replica" : "writer", allocatedStorageGiB },
+      ...database.readReplicas.map((replica) => ({ identifier: replica.identifierInput!, role: "reader" as const, allocatedStorageGiB })),
     ];
     const { cache, search, messaging, functions } = this;
     return {
