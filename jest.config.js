@@ -1,7 +1,12 @@
 // Two projects: the unit tests (constructs on small fixtures, configuration, scripts, and the
-// stack-level tests that read one synthesis of the app), and the Terraform proof (validate +
-// offline plan of every AWS stack). `npm test` runs both; each can be selected with
+// stack-level tests that read one synthesis of the app), and the Terraform proof: every test that
+// runs Terraform lives in __tests__/terraform (validate + offline plan of every AWS stack, the plan
+// guard on real plans, `npm run plan`). `npm test` runs both; each can be selected with
 // --selectProjects. Both share one synthesis of the app per run (__tests__/support/global-setup.ts).
+
+// Whatever the tests start (cdktf, terraform, the app) must not call HashiCorp's checkpoint
+// service: on a closed network each lookup waits for DNS.
+process.env.CHECKPOINT_DISABLE ??= "1";
 const transform = { "^.+\\.ts$": ["@swc/jest", { jsc: { parser: { syntax: "typescript" }, target: "es2022" }, module: { type: "commonjs" } }] };
 const common = {
   testEnvironment: "node",

@@ -5,21 +5,28 @@
  *   npm run plan -- --all                  every AWS-only stack of the synthesized app
  *
  * Options:
- *   --synth              synthesize first (also done when cdktf.out/manifest.json is missing)
- *   --validate-only      stop after `terraform validate`
+ *   --synth              synthesize first even when the output matches the sources
+ *   --validate-only      stop after `terraform validate` (no plan, no guard)
  *   --concurrency <n>    stacks at once (default 2: each run loads the 675 MB AWS provider)
  *   --no-cache           run Terraform even if an identical stack was planned before (the
  *                        harness reuses such results from .terraform-work/.cache by default)
  *   --outdir <dir>       cdktf output directory (default cdktf.out)
+ *   --work-root <dir>    where the stacks' work directories go (default .terraform-work)
  *
- * Each stack runs in `.terraform-work/<stack>/` (a transformed copy of its cdk.tf.json with a local
- * backend and dummy credentials, see tooling/terraform-harness.ts); its plan JSON is saved as
- * `.terraform-work/<stack>/plan.json`. Exit code 1 if any stack fails, 2 on bad usage.
+ * The output directory is synthesized again whenever it does not match the sources, cdktf.json or
+ * the selection (scripts/run-app.js records what each synthesis was made from), so a plan never
+ * shows stale output. Each stack runs in `<work-root>/<stack>/` (a transformed copy of its
+ * cdk.tf.json with a local backend, dummy credentials and placeholder variables, see
+ * tooling/terraform-harness.ts); its plan JSON is saved as `<work-root>/<stack>/plan.json`.
+ * The run ends with the changes per stack and the plan guard's verdict (tooling/plan-guard).
+ * Exit code 1 if any stack fails or the guard refuses a plan, 2 on bad usage.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { loadEnvironments } from "../environments";
+import { readAppContext } from "../lib/app-context";
+import { ALLOW_LIST_FILE, countChanges, environmentOfStack, formatVerdict, type GuardVerdict, guardPlan, readAllowList } from "../tooling/plan-guard";
 import {
-  actionsSummary,
   DEFAULT_OUTDIR,
   DEFAULT_WORK_ROOT,
   isAwsOnlyStack,
@@ -31,6 +38,11 @@ import {
   type StackOutcome,
 } from "../tooling/terraform-harness";
 
+const { isSynthesisFresh } = require("./run-app.js") as { isSynthesisFresh(outdir: string, env?: NodeJS.ProcessEnv): boolean };
+
+/** How often a line names the stacks still running, so a long plan is visibly alive in a CI log. */
+const PROGRESS_INTERVAL_MS = 20_000;
+
 interface Args {
   stacks: string[];
   all: boolean;
@@ -39,16 +51,17 @@ interface Args {
   cache: boolean;
   concurrency: number;
   outdir: string;
+  workRoot: string;
 }
 
 function usage(message?: string): never {
   if (message) console.error(`error: ${message}`);
-  console.error("usage: npm run plan -- [--all | <stack>…] [--synth] [--validate-only] [--no-cache] [--concurrency <n>] [--outdir <dir>]");
+  console.error("usage: npm run plan -- [--all | <stack>…] [--synth] [--validate-only] [--no-cache] [--concurrency <n>] [--outdir <dir>] [--work-root <dir>]");
   process.exit(2);
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { stacks: [], all: false, synth: false, validateOnly: false, cache: true, concurrency: 2, outdir: DEFAULT_OUTDIR };
+  const args: Args = { stacks: [], all: false, synth: false, validateOnly: false, cache: true, concurrency: 2, outdir: DEFAULT_OUTDIR, workRoot: DEFAULT_WORK_ROOT };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => argv[++i] ?? usage(`${a} needs a value`);
@@ -58,6 +71,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === "--no-cache") args.cache = false;
     else if (a === "--concurrency") args.concurrency = Number(value());
     else if (a === "--outdir") args.outdir = path.resolve(value());
+    else if (a === "--work-root") args.workRoot = path.resolve(value());
     else if (a === "-h" || a === "--help") usage();
     else if (a.startsWith("-")) usage(`unknown option ${a}`);
     else args.stacks.push(a);
@@ -79,80 +93,117 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), rule, ...rows.map(line)].join("\n");
 }
 
-function row(outcome: StackOutcome, validateOnly: boolean): string[] {
+function row(outcome: StackOutcome, validateOnly: boolean, verdict: GuardVerdict | undefined): string[] {
   if (!outcome.ok) {
     const step = outcome.error instanceof TerraformRunError ? ` (${outcome.error.step})` : "";
-    return [outcome.stack, `FAILED${step}`, "–", "–", "–", "–", "–"];
+    return [outcome.stack, `FAILED${step}`, "–", "–", "–", "–", "–", "–"];
   }
   const { result } = outcome;
-  const s = result.plan ? actionsSummary(result.plan) : undefined;
+  const counts = result.plan ? countChanges(result.plan) : undefined;
   const n = (v: number | undefined) => (v === undefined ? "–" : String(v));
   return [
     outcome.stack,
     `${validateOnly ? "valid" : "planned"}${result.cached ? " (cached)" : ""}`,
-    n(s?.create),
-    n(s?.update),
-    s ? String(s.delete + s.replace) : "–",
+    n(counts?.add),
+    n(counts?.change),
+    n(counts?.destroy),
+    verdict ? (verdict.passed ? "passed" : "REFUSED") : "–",
     result.durations.total.toFixed(1),
     result.planJsonPath ? rel(result.planJsonPath) : "–",
   ];
 }
 
+/** Synthesizes into `outdir` unless it holds a synthesis of the current sources (or `force`). */
+function ensureSynthesis(outdir: string, force: boolean): void {
+  const fresh = isSynthesisFresh(outdir);
+  if (fresh && !force) return;
+  const why = force ? "--synth" : fs.existsSync(path.join(outdir, "manifest.json")) ? "the sources, cdktf.json or the selection changed since it was synthesized" : "nothing synthesized yet";
+  console.log(`Synthesizing into ${rel(outdir)} (${why}) …`);
+  const synth = synthesizeApp({ outdir, inherit: true, timeoutMs: 300_000 });
+  console.log(`Synthesized in ${synth.seconds.toFixed(1)} s`);
+}
+
+/** The stacks to plan: the named ones (each must exist and be AWS-only), or every AWS-only stack. */
+function selectStacks(args: Args): string[] {
+  const all = listStacks(args.outdir);
+  const elsewhere = (providers: string[]) => `its providers (${providers.join(", ")}) cannot be initialised offline; the pull-request workflow plans it with its credentials`;
+  if (args.all) {
+    for (const s of all.filter((x) => !isAwsOnlyStack(x))) console.log(`skip ${s.name}: ${elsewhere(s.providers)}`);
+    return all.filter(isAwsOnlyStack).map((s) => s.name);
+  }
+  for (const name of args.stacks) {
+    const info = all.find((s) => s.name === name);
+    if (!info) usage(`no stack ${name} in ${rel(path.join(args.outdir, "manifest.json"))} (stacks: ${all.map((s) => s.name).join(", ")})`);
+    if (!isAwsOnlyStack(info)) usage(`${name}: ${elsewhere(info.providers)}`);
+  }
+  return args.stacks;
+}
+
+/** The plan guard on every plan: refuses destructive changes to stateful resources where the environment protects its data. */
+function guardPlans(outcomes: readonly StackOutcome[]): Map<string, GuardVerdict> {
+  const { context } = readAppContext();
+  const protection = new Map(loadEnvironments(context).map(({ config }) => [config.name as string, config.deletionProtection]));
+  const approvals = readAllowList(path.join(REPO_ROOT, ALLOW_LIST_FILE));
+  const verdicts = new Map<string, GuardVerdict>();
+  for (const outcome of outcomes) {
+    if (!outcome.ok || !outcome.result.plan) continue;
+    const environment = environmentOfStack(outcome.stack, context.environments);
+    verdicts.set(outcome.stack, guardPlan(outcome.result.plan, { stack: outcome.stack, protected: environment ? (protection.get(environment) ?? true) : true, approvals }));
+  }
+  return verdicts;
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-
-  if (args.synth || !fs.existsSync(path.join(args.outdir, "manifest.json"))) {
-    console.log(`Synthesizing into ${rel(args.outdir)} …`);
-    const synth = synthesizeApp({ outdir: args.outdir, inherit: true, timeoutMs: 300_000 });
-    console.log(`Synthesized in ${synth.seconds.toFixed(1)} s`);
-  }
-
-  const all = listStacks(args.outdir);
-  let names: string[];
-  if (args.all) {
-    names = all.filter(isAwsOnlyStack).map((s) => s.name);
-    for (const s of all.filter((x) => !isAwsOnlyStack(x))) {
-      console.log(`skip ${s.name}: providers ${s.providers.join(", ") || "none"} cannot be planned offline here`);
-    }
-  } else {
-    names = args.stacks;
-    for (const name of names) {
-      const info = all.find((s) => s.name === name);
-      if (!info) usage(`no stack ${name} in ${rel(path.join(args.outdir, "manifest.json"))} (stacks: ${all.map((s) => s.name).join(", ")})`);
-      if (!isAwsOnlyStack(info)) usage(`${name} declares ${info.providers.join(", ")}; only AWS-only stacks can be planned offline here`);
-    }
-  }
+  ensureSynthesis(args.outdir, args.synth);
+  const names = selectStacks(args);
   if (names.length === 0) usage("no AWS stacks to plan");
 
   const started = Date.now();
-  console.log(`${args.validateOnly ? "Validating" : "Planning"} ${names.length} stack(s), ${args.concurrency} at a time, in ${rel(DEFAULT_WORK_ROOT)}/ …`);
+  const running = new Map<string, number>();
+  let finished = 0;
+  console.log(`${args.validateOnly ? "Validating" : "Planning"} ${names.length} stack(s), ${args.concurrency} at a time, in ${rel(args.workRoot)}/ …`);
+  const heartbeat = setInterval(() => {
+    const now = Date.now();
+    const list = [...running].map(([stack, since]) => `${stack} ${((now - since) / 1000).toFixed(0)} s`);
+    if (list.length > 0) console.log(`  …    still running: ${list.join(", ")}`);
+  }, PROGRESS_INTERVAL_MS);
   const outcomes = await runStacks(names, {
     outdir: args.outdir,
-    workRoot: DEFAULT_WORK_ROOT,
+    workRoot: args.workRoot,
     concurrency: args.concurrency,
     validateOnly: args.validateOnly,
     cache: args.cache,
+    onStart: (stack) => {
+      running.set(stack, Date.now());
+      console.log(`  start ${stack}`);
+    },
     onDone: (o) => {
+      running.delete(o.stack);
+      const progress = `[${++finished}/${names.length}]`;
       if (o.ok && o.result.cached) {
-        console.log(`  ok   ${o.stack} (cached: same input as an earlier run, ${o.result.cached.key.slice(0, 12)})`);
+        console.log(`  ok   ${progress} ${o.stack} (cached: same input as an earlier run, ${o.result.cached.key.slice(0, 12)})`);
       } else if (o.ok) {
         const d = o.result.durations;
         const steps = [`init ${d.init}s`, `validate ${d.validate}s`, ...(d.plan !== undefined ? [`plan ${d.plan}s`, `show ${d.show}s`] : [])];
-        console.log(`  ok   ${o.stack} (${steps.join(", ")})`);
+        console.log(`  ok   ${progress} ${o.stack} (${steps.join(", ")})`);
       } else {
-        console.log(`  FAIL ${o.stack}`);
+        console.log(`  FAIL ${progress} ${o.stack}`);
       }
     },
-  });
+  }).finally(() => clearInterval(heartbeat));
   const seconds = (Date.now() - started) / 1000;
+  const verdicts = args.validateOnly ? new Map<string, GuardVerdict>() : guardPlans(outcomes);
 
   console.log();
-  console.log(table(["stack", "result", "create", "update", "delete/replace", "seconds", "plan JSON"], outcomes.map((o) => row(o, args.validateOnly))));
-  console.log(`\n${names.length} stack(s) in ${seconds.toFixed(1)} s (work dirs: ${rel(path.join(REPO_ROOT, ".terraform-work"))}/<stack>/)`);
+  console.log(table(["stack", "result", "add", "change", "destroy", "plan guard", "seconds", "plan JSON"], outcomes.map((o) => row(o, args.validateOnly, verdicts.get(o.stack)))));
+  console.log(`\n${names.length} stack(s) in ${seconds.toFixed(1)} s (work dirs: ${rel(args.workRoot)}/<stack>/)`);
 
   const failed = outcomes.filter((o): o is Extract<StackOutcome, { ok: false }> => !o.ok);
   for (const f of failed) console.error(`\n--- ${f.stack} ---\n${f.error.message}`);
-  if (failed.length > 0) process.exitCode = 1;
+  if (verdicts.size > 0) console.log(`\nPlan guard (${ALLOW_LIST_FILE}):\n${[...verdicts.values()].map(formatVerdict).join("\n")}`);
+  const refused = [...verdicts.values()].filter((verdict) => !verdict.passed);
+  if (failed.length > 0 || refused.length > 0) process.exitCode = 1;
 }
 
 main().catch((e: unknown) => {

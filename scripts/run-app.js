@@ -14,6 +14,10 @@
  * JavaScript. A `.ts` file outside the repository (a copy given in LMA_ENVIRONMENTS_DIR) is
  * compiled on the fly with tsx, a development dependency.
  *
+ * After a synthesis it records, in the output directory, what the output was made from (the
+ * sources' fingerprint, cdktf.json, the selection): {@link isSynthesisFresh} tells whether a
+ * cdktf.out still matches the sources, so `npm run plan` never plans stale output.
+ *
  *   node scripts/run-app.js            build if stale, then synthesize
  *   node scripts/run-app.js --build    build if stale, and stop
  */
@@ -62,6 +66,35 @@ function fingerprint() {
     if (fs.existsSync(file)) hash.update(fs.readFileSync(file));
   }
   return hash.digest("hex");
+}
+
+/** Environment variables that change what the app writes (main.ts's selection, lib/fast-synth.ts's switch). */
+const SYNTHESIS_INPUTS = ["LMA_STACKS", "LMA_ENVIRONMENTS", "LMA_CDKTF_PATCHES", "LMA_ENVIRONMENTS_DIR"];
+const SYNTHESIS_STAMP = ".synthesis-fingerprint";
+
+/** What a synthesis is made of: the compiled sources, cdktf.json (its context) and the selection. */
+function synthesisFingerprint(env = process.env) {
+  const hash = createHash("sha256").update(fingerprint()).update(fs.readFileSync(path.join(ROOT, "cdktf.json")));
+  const environments = path.resolve(ROOT, env.LMA_ENVIRONMENTS_DIR || "environments");
+  for (const name of SYNTHESIS_INPUTS) hash.update(`\0${name}=${name === "LMA_ENVIRONMENTS_DIR" ? environments : env[name] ?? ""}`);
+  // A copy of the configuration outside the repository is read from its sources, not the build.
+  if (path.relative(ROOT, environments).startsWith("..") && fs.existsSync(environments)) {
+    for (const entry of fs.readdirSync(environments).sort()) {
+      const file = path.join(environments, entry);
+      if (fs.statSync(file).isFile()) hash.update(`\0${entry}\0`).update(fs.readFileSync(file));
+    }
+  }
+  return hash.digest("hex");
+}
+
+/** True when `outdir` holds a synthesis of the current sources, cdktf.json and selection (`env`). */
+function isSynthesisFresh(outdir, env = process.env) {
+  const stamp = path.join(outdir, SYNTHESIS_STAMP);
+  return fs.existsSync(path.join(outdir, "manifest.json")) && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === synthesisFingerprint(env);
+}
+
+function outputDir() {
+  return path.resolve(ROOT, process.env.CDKTF_OUTDIR ?? JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8")).output);
 }
 
 const isFresh = (current) => fs.existsSync(FINGERPRINT_FILE) && fs.readFileSync(FINGERPRINT_FILE, "utf8") === current;
@@ -152,7 +185,10 @@ if (require.main === module) {
   if (process.argv.includes("--build")) process.exit(0);
   process.env.LMA_ENVIRONMENTS_DIR ??= path.join(ROOT, "environments");
   installTypeScriptHook();
+  // Computed before the app runs: an edit during the synthesis leaves the output marked stale.
+  const made = synthesisFingerprint();
   require(path.join(OUT_DIR, "main.js")).synthesizeApp();
+  fs.writeFileSync(path.join(outputDir(), SYNTHESIS_STAMP), made);
 }
 
-module.exports = { buildIfStale, fingerprint, installTypeScriptHook, sourceFiles, OUT_DIR };
+module.exports = { buildIfStale, fingerprint, installTypeScriptHook, isSynthesisFresh, sourceFiles, synthesisFingerprint, OUT_DIR, SYNTHESIS_STAMP };

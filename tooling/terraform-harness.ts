@@ -869,7 +869,8 @@ export type StackOutcome = { stack: string; ok: true; result: StackRunResult } |
 export interface RunStacksOptions extends RunStackOptions {
   /** Stacks run at once. Default 2: each run loads the 675 MB AWS provider, and CI has 2 cores. */
   concurrency?: number;
-  /** Called as each stack finishes (progress output). */
+  /** Called as each stack starts and as it finishes (progress output). */
+  onStart?: (stack: string) => void;
   onDone?: (outcome: StackOutcome) => void;
 }
 
@@ -879,13 +880,14 @@ export interface RunStacksOptions extends RunStackOptions {
  * the others.
  */
 export async function runStacks(names: string[], opts: RunStacksOptions = {}): Promise<StackOutcome[]> {
-  const { concurrency = 2, onDone, ...runOpts } = opts;
+  const { concurrency = 2, onStart, onDone, ...runOpts } = opts;
   const outcomes: StackOutcome[] = new Array(names.length);
   let next = 0;
   const worker = async () => {
     while (next < names.length) {
       const i = next++;
       const stack = names[i];
+      onStart?.(stack);
       try {
         outcomes[i] = { stack, ok: true, result: await runStack(stack, runOpts) };
       } catch (e) {

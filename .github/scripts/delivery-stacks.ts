@@ -18,6 +18,9 @@ import { loadEnvironments } from "../../environments";
 import type { EnvironmentConfig } from "../../environments/types";
 import { type ConfigIssue, ConfigValidationError, type SourcedEnvironment } from "../../environments/validate";
 import { type AppContext, readAppContext } from "../../lib/app-context";
+import { BootstrapStack } from "../../stacks/bootstrap-stack";
+import { ObservabilityStack } from "../../stacks/observability-stack";
+import { RegionalStack } from "../../stacks/regional-stack";
 import { environmentOfStack } from "../../tooling/plan-guard";
 import { DEFAULT_OUTDIR, isAwsOnlyStack, listStacks, REPO_ROOT } from "../../tooling/terraform-harness";
 
@@ -77,9 +80,17 @@ function ciRoles({ file, config }: SourcedEnvironment, issues: ConfigIssue[]): C
   return { planRoleArn: ci?.planRoleArn ?? "", applyRoleArn: ci?.applyRoleArn ?? "" };
 }
 
+/** The region a stack belongs to: a regional stack's (or a part of it, `<regional stack>-<part>`), else none. */
+function regionOf(stack: string, config: EnvironmentConfig): EnvironmentConfig["regions"][number] | undefined {
+  return config.regions.find(({ region }) => {
+    const regional = RegionalStack.stackName(config.name, region);
+    return stack === regional || stack.startsWith(`${regional}-`);
+  });
+}
+
+/** A regional stack's region; the primary region for the stacks that span regions. */
 function homeRegion(stack: string, config: EnvironmentConfig): string {
-  const named = config.regions.find(({ region }) => stack === `lma-${config.name}-${region}` || stack.startsWith(`lma-${config.name}-${region}-`));
-  return (named ?? config.regions.find(({ role }) => role === "primary") ?? config.regions[0]!).region;
+  return (regionOf(stack, config) ?? config.regions.find(({ role }) => role === "primary") ?? config.regions[0]!).region;
 }
 
 function hasRemoteState(synthesizedStackPath: string): boolean {
@@ -126,16 +137,19 @@ export function deliveryStacks(outdir: string, environments: readonly SourcedEnv
 }
 
 /**
- * Where a stack falls in the disaster-recovery apply order when no dependency decides: the state
- * backend first; then the standby region, whose buckets and repositories the primary replicates
- * into; then the primary; then what spans regions (observability). Ties keep name order.
+ * Where a stack falls in the apply order when no dependency decides: the state backend first;
+ * then observability, whose PagerDuty CloudWatch endpoints the regional stacks take as variables
+ * (PAGERDUTY_CLOUDWATCH_OUTPUTS in stacks/observability-stack.ts); then the standby region, whose
+ * buckets and repositories the primary replicates into; then the primary; then anything else.
+ * Ties keep name order.
  */
 function applyRank(stack: DeliveryStack, config: EnvironmentConfig): number {
-  if (/-bootstrap(-|$)/.test(stack.stack)) return 0;
-  const role = config.regions.find(({ region }) => stack.stack.includes(`-${region}`))?.role;
-  if (role === "standby") return 1;
-  if (role === "primary") return 2;
-  return 3;
+  if (stack.stack === BootstrapStack.stackName(config.name)) return 0;
+  if (stack.stack === ObservabilityStack.stackName(config.name)) return 1;
+  const role = regionOf(stack.stack, config)?.role;
+  if (role === "standby") return 2;
+  if (role === "primary") return 3;
+  return 4;
 }
 
 /**

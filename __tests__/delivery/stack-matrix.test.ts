@@ -94,12 +94,13 @@ describe("applyOrder", () => {
       stack("lma-production-bootstrap"),
       stack("lma-production-observability"),
     ];
+    // Observability right after the bootstrap: the regional stacks take its PagerDuty endpoints as variables.
     expect(applyOrder(stacks, production).map((s) => s.stack)).toEqual([
       "lma-production-bootstrap",
+      "lma-production-observability",
       `lma-production-${standby}-network`,
       `lma-production-${primary}`,
       `lma-production-${standby}-data`,
-      "lma-production-observability",
     ]);
   });
 
