@@ -24,6 +24,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadEnvironments } from "../../environments";
 import { readAppContext } from "../../lib/app-context";
+import { RegionalStack } from "../../stacks/regional-stack";
 import {
   actionsSummary,
   configuredResources,
@@ -59,7 +60,7 @@ interface RegionalExpectation {
 /** One row per regional stack `lma-<env>-<region>` of the configuration: its VPC and NAT gateways. */
 const REGIONAL: RegionalExpectation[] = loadEnvironments(readAppContext().context).flatMap(({ config }) =>
   config.regions.map((region) => ({
-    stack: `lma-${config.name}-${region.region}`,
+    stack: RegionalStack.stackName(config.name, region.region),
     cidr: region.vpcCidr,
     natGateways: region.natGateways === "single" ? 1 : region.availabilityZones.length,
   })),
