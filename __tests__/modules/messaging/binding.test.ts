@@ -1,29 +1,10 @@
-import { RabbitMqBroker } from "../../../modules/messaging";
-import { exposeBinding, type Fixture, ingressFromClient, output, policyOf, synthDataStore } from "../s3/data-store-fixture";
+import { exposeBinding, ingressFromClient, output, policyOf, synthDataStore } from "../s3/data-store-fixture";
 import { only, ref } from "../s3/support";
-
-const AMQPS_PORT = 5671;
-const MANAGEMENT_API_PORT = 443;
-
-function broker(fixture: Fixture, clientManagementApiAccess?: boolean) {
-  const secretsKey = fixture.key("secrets");
-  fixture.expose("secrets_key", secretsKey.arn);
-  return new RabbitMqBroker(fixture.scope, "messaging", {
-    naming: fixture.naming,
-    engineVersion: "3.13",
-    instanceType: "mq.t3.micro",
-    deploymentMode: "SINGLE_INSTANCE",
-    subnetIds: ["subnet-a"],
-    securityGroup: fixture.securityGroup("messaging", AMQPS_PORT),
-    secretsKey,
-    clientManagementApiAccess,
-    maintenanceWindow: { dayOfWeek: "SUNDAY", timeOfDay: "02:00", timeZone: "America/New_York" },
-  });
-}
+import { AMQPS_PORT, fixtureBroker, MANAGEMENT_API_PORT } from "./fixture";
 
 describe("RabbitMqBroker.bind", () => {
   const { json, built } = synthDataStore((fixture) => {
-    const store = broker(fixture);
+    const store = fixtureBroker(fixture);
     const client = fixture.client("notification");
     const binding = store.bind(client);
     exposeBinding(fixture, store, client, binding);
@@ -72,7 +53,7 @@ describe("RabbitMqBroker.bind", () => {
 describe("RabbitMqBroker.bind options", () => {
   it("opens the management API too when clientManagementApiAccess is set", () => {
     const { json } = synthDataStore((fixture) => {
-      const store = broker(fixture, true);
+      const store = fixtureBroker(fixture, { clientManagementApiAccess: true });
       const client = fixture.client("loan");
       exposeBinding(fixture, store, client, store.bind(client));
     });
@@ -81,7 +62,7 @@ describe("RabbitMqBroker.bind options", () => {
 
   it("refuses a client without an execution role: nothing could inject its credential", () => {
     synthDataStore((fixture) => {
-      const store = broker(fixture);
+      const store = fixtureBroker(fixture);
       expect(() => store.bind(fixture.client("emailer", { executionRole: false }))).toThrow(/emailer: a RabbitMQ client needs an execution role/);
     });
   });
