@@ -155,12 +155,11 @@ export class RegionalStack extends AwsStack {
     // names it) and every other store at its standby size, so failover is a resize, not a build;
     // nothing here needs us-east-1 (lib/disaster-recovery.ts).
     const { keys } = this.security;
+    // Every function of the stack is checked against the baseline's code-signing configuration.
+    const codeSigningConfigArn = this.security.codeSigningConfigArn;
+    const rotationWiring = { subnetIds: this.network.subnetIds.app, securityGroup: this.securityGroups.functions, dataKey: keys.data, codeSigningConfigArn };
     const database = new PostgresDatabase(this, "database", {
-      ...databaseProps(environment, region, naming, {
-        subnetIds: this.network.subnetIds.app,
-        securityGroup: this.securityGroups.functions,
-        dataKey: keys.data,
-      }),
+      ...databaseProps(environment, region, naming, rotationWiring),
       subnetGroupName: this.network.dbSubnetGroupName,
       securityGroup: this.securityGroups.database,
       storageKey: keys.data,
@@ -183,13 +182,14 @@ export class RegionalStack extends AwsStack {
       logsKey: keys.logs,
     });
     this.messaging = new RabbitMqBroker(this, "messaging", {
-      ...messagingProps(environment, region, naming),
+      ...messagingProps(environment, region, naming, { ...rotationWiring, logsKey: keys.logs }),
       subnetIds: this.network.subnetIds.data,
       securityGroup: this.securityGroups.messaging,
       secretsKey: keys.secrets,
     });
     this.functions = new PlatformFunctions(this, "functions", {
       ...functionsProps(environment, region, naming),
+      codeSigningConfigArn,
       subnetIds: this.network.subnetIds.app,
       securityGroup: this.securityGroups.functions,
       dataKey: keys.data,
