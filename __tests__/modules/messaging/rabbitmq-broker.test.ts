@@ -1,7 +1,7 @@
 import { dev } from "../../../environments/dev";
 import { production } from "../../../environments/production";
 import { listOf, synthRegional } from "../../support/synth";
-import { keyArnRef, matching, only, type Resource, ref, statement } from "../s3/support";
+import { keyArnRef, matching, only, ref, statement } from "../s3/support";
 
 const primary = synthRegional(production, 0);
 const standby = synthRegional(production, 1).json;

@@ -1,6 +1,6 @@
 import { makeUniqueId } from "cdktf/lib/private/unique";
 import { LAMBDA_SIGNING_PLATFORM, PLATFORM_FUNCTIONS_ADDRESSES } from "../../../modules/security";
-import { ENVIRONMENTS, listOf, synthRegional } from "../../support/synth";
+import { ENVIRONMENTS, synthRegional } from "../../support/synth";
 import { matching, only, ref } from "../s3/support";
 
 /** What Lambda does with a package the profile did not sign, per `security.lambdaCodeSigning`. */
@@ -54,7 +54,7 @@ describe("outside the development tier", () => {
     (_, environment) => {
       for (const index of environment.regions.keys()) {
         const { json } = synthRegional(environment, index);
-        expect(listOf(json, "aws_lambda_code_signing_config").map((config) => config.policies.untrusted_artifact_on_deployment)).toEqual(["Enforce"]);
+        expect(matching(json, "aws_lambda_code_signing_config").map(([, config]) => config.policies.untrusted_artifact_on_deployment)).toEqual(["Enforce"]);
       }
     },
   );
