@@ -1,5 +1,8 @@
 import { dev } from "../../../environments/dev";
 import { production } from "../../../environments/production";
+import { Testing } from "cdktf";
+import { BROKER_CREDENTIAL_ROTATION_FUNCTION } from "../../../stacks/data-store-props";
+import { RegionalStack } from "../../../stacks/regional-stack";
 import { listOf, synthRegional } from "../../support/synth";
 import { keyArnRef, matching, only, ref, statement } from "../s3/support";
 
@@ -83,6 +86,31 @@ describe("production's RabbitMQ broker", () => {
     expect(standbyBroker.broker_name).toBe(broker.broker_name);
     const [admin] = only(standby, "aws_secretsmanager_secret", (body) => body.name === "lma-production/rabbitmq/admin");
     only(standby, "aws_secretsmanager_secret_rotation", (body) => body.secret_id === ref("aws_secretsmanager_secret", admin, "id"));
+  });
+});
+
+describe("the broker's rotation function", () => {
+  it.each([
+    ["production", production, primary.json],
+    ["dev", dev, development],
+  ] as const)("in %s is the pinned release artifact at the environment's size", (_, environment, json) => {
+    const [, fn] = only(json, "aws_lambda_function", (body) => body.function_name === `lma-${environment.name}-${BROKER_CREDENTIAL_ROTATION_FUNCTION}`);
+    const settings = environment.functions[BROKER_CREDENTIAL_ROTATION_FUNCTION]!;
+    expect(fn).toMatchObject({
+      s3_key: `lambda/${BROKER_CREDENTIAL_ROTATION_FUNCTION}/${environment.release.functions[BROKER_CREDENTIAL_ROTATION_FUNCTION]}.zip`,
+      memory_size: settings.memoryMiB,
+      timeout: settings.timeoutSeconds,
+      reserved_concurrent_executions: settings.reservedConcurrency,
+    });
+  });
+
+  it("is required: an environment without its pin and sizing is refused, naming the file and the field", () => {
+    const { [BROKER_CREDENTIAL_ROTATION_FUNCTION]: _sized, ...functions } = production.functions;
+    const { [BROKER_CREDENTIAL_ROTATION_FUNCTION]: _pinned, ...pins } = production.release.functions;
+    const without = { ...production, functions, release: { ...production.release, functions: pins } };
+    expect(() => new RegionalStack(Testing.app(), without, without.regions[0]!)).toThrow(
+      `environments/production.ts: functions: needs "${BROKER_CREDENTIAL_ROTATION_FUNCTION}" (sizing) and environments/releases.json its version`,
+    );
   });
 });
 
