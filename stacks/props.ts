@@ -44,6 +44,8 @@ export function securityProps(
     // The standby's tasks read Secrets Manager replicas of the home primary's secrets: one value,
     // set once, readable in the standby with us-east-1 down (docs/disaster-recovery.md).
     applicationSecrets: region.role === "standby" ? { source: "replicated" } : { source: "declared", replicaRegions: primary ? standbys : [] },
+    // The standby's foundation runs no service yet (lib/disaster-recovery.ts).
+    workloadRoles: disasterRecoveryOf(environment, region.region).declares === "complete",
   };
 }
 

@@ -1,7 +1,9 @@
+import { Testing } from "cdktf";
 import { production } from "../../environments/production";
-import { BUILD_PHASES, disasterRecoveryOf, homeRegionOf } from "../../lib/disaster-recovery";
+import { BUILD_PHASES, disasterRecoveryOf, homeRegionOf, stackAppliedIn } from "../../lib/disaster-recovery";
 import { Naming } from "../../lib/naming";
 import { serviceNames } from "../../modules/ecs";
+import { RegionalStack } from "../../stacks/regional-stack";
 import { listOf, type SynthesizedStack } from "../support/synth";
 import { productionWith, standbyRegion, synthRegion } from "./modes";
 
@@ -34,6 +36,13 @@ describe("the phase setting", () => {
       expect(disasterRecoveryOf(inPhase(phase), standbyRegion).declares).toBe(phase === "complete" ? "complete" : "foundation");
       expect(disasterRecoveryOf(inPhase(phase), home).declares).toBe("complete");
     }
+  });
+
+  it.each(BUILD_PHASES.map((phase) => [phase] as const))("%s: the stack it applies synthesizes without an error annotation", (phase) => {
+    const environment = inPhase(phase);
+    const region = environment.regions.find((candidate) => candidate.region === stackAppliedIn(environment, phase))!;
+    // fullSynth runs cdktf's validations (e.g. a role with an empty policy), which Testing.synth skips.
+    expect(() => Testing.fullSynth(new RegionalStack(Testing.app(), environment, region))).not.toThrow();
   });
 
   it("never changes the primary's stack", () => {

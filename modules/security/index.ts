@@ -87,6 +87,12 @@ export interface SecurityBaselineProps {
    * @default { source: "declared" }
    */
   readonly applicationSecrets?: { readonly source: "declared"; readonly replicaRegions?: readonly string[] } | { readonly source: "replicated" };
+  /**
+   * Create the services' task and execution roles. Off while the stack runs no service yet (the
+   * standby's foundation phase, lib/disaster-recovery.ts): the roles would have nothing to allow.
+   * @default true
+   */
+  readonly workloadRoles?: boolean;
   /** @default DEFAULT_PASSWORD_POLICY */
   readonly passwordPolicy?: PasswordPolicy;
   /** @default every standard in SECURITY_HUB_STANDARDS */
@@ -106,7 +112,7 @@ export class SecurityBaseline extends Construct {
   readonly secrets: Readonly<Record<string, ApplicationSecretReference>>;
   /** The application secrets this stack declares; none where they are replicas (`applicationSecrets`). */
   readonly declaredSecrets?: ApplicationSecrets;
-  readonly roles: WorkloadRoles;
+  private readonly workloadRoles?: WorkloadRoles;
   readonly detection: RegionalDetection;
   /** Web ACL for the region's load balancers. */
   readonly regionalWebAcl: WebAcl;
@@ -142,13 +148,15 @@ export class SecurityBaseline extends Construct {
       throw new Error(`secretRotation given for replicated application secrets (${Object.keys(props.secretRotation).join(", ")}): rotate them where they are declared`);
     }
     this.secrets = applicationSecretReferences(naming, props.services, this.declaredSecrets?.byName);
-    this.roles = new WorkloadRoles(this, "roles", {
-      naming,
-      services: props.services,
-      secrets: this.secrets,
-      secretsKey: this.keys.secrets,
-      permissionsBoundaryArn: props.permissionsBoundaryArn,
-    });
+    if (props.workloadRoles ?? true) {
+      this.workloadRoles = new WorkloadRoles(this, "roles", {
+        naming,
+        services: props.services,
+        secrets: this.secrets,
+        secretsKey: this.keys.secrets,
+        permissionsBoundaryArn: props.permissionsBoundaryArn,
+      });
+    }
     this.detection = new RegionalDetection(this, "detection", {
       naming,
       primaryRegion: primary,
@@ -173,6 +181,12 @@ export class SecurityBaseline extends Construct {
   get cloudfrontWebAclArn(): string {
     if (!this.cloudfrontWebAcl) throw new Error(`${this.props.naming.region} is not the primary region: it has no CloudFront web ACL`);
     return this.cloudfrontWebAcl.arn;
+  }
+
+  /** The ECS roles; throws where the baseline was told to create none (`workloadRoles`). */
+  get roles(): WorkloadRoles {
+    if (!this.workloadRoles) throw new Error(`${this.props.naming.prefix} in ${this.props.naming.region}: the security baseline was built without workload roles (workloadRoles: false)`);
+    return this.workloadRoles;
   }
 
   /** The task-execution role of a service: reads only that service's secrets. */
