@@ -41,6 +41,8 @@ export function securityProps(
     detectionOwnership: detectionOwnership(environment, region),
     // Outside protected environments a deleted secret's name is free again after a week.
     secretRecoveryWindowInDays: environment.deletionProtection ? 30 : 7,
+    // Every regional stack runs functions (the platform's and the stores' rotation functions).
+    lambdaCodeSigning: environment.security.lambdaCodeSigning,
     // The standby's tasks read Secrets Manager replicas of the home primary's secrets: one value,
     // set once, readable in the standby with us-east-1 down (docs/disaster-recovery.md).
     applicationSecrets: region.role === "standby" ? { source: "replicated" } : { source: "declared", replicaRegions: primary ? standbys : [] },
@@ -177,7 +179,7 @@ export function functionsProps(
   environment: EnvironmentConfig,
   region: RegionConfig,
   naming: Naming,
-): Pick<PlatformFunctionsProps, "naming" | "functions" | "versions" | "logRetentionDays" | "emailIdentityArn" | "codeSigning" | "schedulesEnabled" | "processDocuments"> {
+): Pick<PlatformFunctionsProps, "naming" | "functions" | "versions" | "logRetentionDays" | "emailIdentityArn" | "schedulesEnabled" | "processDocuments"> {
   return {
     schedulesEnabled: dataServiceSizesOf(environment, region.region).scheduledJobsEnabled,
     processDocuments: disasterRecoveryOf(environment, region.region).mode === "active",
@@ -186,6 +188,5 @@ export function functionsProps(
     versions: environment.release.functions,
     logRetentionDays: environment.logRetentionDays,
     emailIdentityArn: naming.arn("ses", `identity/${environment.dns.zoneName}`),
-    codeSigning: environment.security.lambdaCodeSigning,
   };
 }

@@ -9,6 +9,7 @@ import { KmsKey } from "../kms-key";
 import type { SecureBucket } from "../s3";
 import { AccountControls, type PasswordPolicy } from "./account-controls";
 import { AuditTrail } from "./audit-trail";
+import { LambdaCodeSigning } from "./code-signing";
 import { type DetectionOwnership, RegionalDetection, type SecurityHubStandard } from "./detection";
 import type { Role } from "../iam-role";
 import { guardDutyAgentRepositoryArn, type WorkloadIdentity, WorkloadRoles } from "./iam";
@@ -18,6 +19,7 @@ import { WebAcl } from "./waf";
 
 export { AccountControls, DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from "./account-controls";
 export { AuditTrail, type AuditTrailProps } from "./audit-trail";
+export { LAMBDA_SIGNING_PLATFORM, LambdaCodeSigning, type LambdaCodeSigningProps, PLATFORM_FUNCTIONS_ADDRESSES } from "./code-signing";
 export { configRuleName, MANAGED_CONFIG_RULES, MAPPED_VERSIONS, type ManagedConfigRule } from "./config-rules";
 export { type AccountServiceMode, declareOwned } from "./ownership";
 export {
@@ -93,6 +95,12 @@ export interface SecurityBaselineProps {
    * @default true
    */
   readonly workloadRoles?: boolean;
+  /**
+   * Code signing of the stack's Lambda functions (the environment's `security.lambdaCodeSigning`):
+   * a Signer profile and the code-signing configuration every function names (`codeSigningConfigArn`).
+   * @default none (a stack without functions)
+   */
+  readonly lambdaCodeSigning?: "enforce" | "warn";
   /** @default DEFAULT_PASSWORD_POLICY */
   readonly passwordPolicy?: PasswordPolicy;
   /** @default every standard in SECURITY_HUB_STANDARDS */
@@ -118,6 +126,8 @@ export class SecurityBaseline extends Construct {
   readonly regionalWebAcl: WebAcl;
   /** Web ACL for CloudFront, in us-east-1; only in the environment's primary region stack. */
   readonly cloudfrontWebAcl?: WebAcl;
+  /** The Lambda functions' signing profile and code-signing configuration (`lambdaCodeSigning`). */
+  readonly codeSigning?: LambdaCodeSigning;
   /** Account-wide controls; only in the environment's primary region stack. */
   readonly accountControls?: AccountControls;
   /** Set by `enableAuditTrail` in the primary region stack. */
@@ -166,6 +176,10 @@ export class SecurityBaseline extends Construct {
       ownership: props.detectionOwnership,
     });
     if (primary) this.accountControls = new AccountControls(this, "account", { naming, passwordPolicy: props.passwordPolicy });
+    if (props.lambdaCodeSigning) {
+      // The primary's stack had them under modules/serverless, where functions ran before every region did.
+      this.codeSigning = new LambdaCodeSigning(this, "code-signing", { naming, mode: props.lambdaCodeSigning, movedFromPlatformFunctions: primary });
+    }
 
     const waf = { rateLimitPer5Min: props.wafRateLimitPer5Min, logRetentionDays: props.logRetentionDays };
     this.regionalWebAcl = new WebAcl(this, "waf-regional", { naming, scope: "REGIONAL", logsKey: this.keys.logs, ...waf });
@@ -181,6 +195,12 @@ export class SecurityBaseline extends Construct {
   get cloudfrontWebAclArn(): string {
     if (!this.cloudfrontWebAcl) throw new Error(`${this.props.naming.region} is not the primary region: it has no CloudFront web ACL`);
     return this.cloudfrontWebAcl.arn;
+  }
+
+  /** ARN of the code-signing configuration every Lambda function of the stack names. */
+  get codeSigningConfigArn(): string {
+    if (!this.codeSigning) throw new Error(`${this.props.naming.prefix} in ${this.props.naming.region}: no lambdaCodeSigning given to the security baseline, so functions have no code-signing configuration`);
+    return this.codeSigning.arn;
   }
 
   /** The ECS roles; throws where the baseline was told to create none (`workloadRoles`). */
