@@ -18,12 +18,15 @@ function synthVpc(props: Partial<VpcProps> & Pick<VpcProps, "cidr" | "availabili
   return JSON.parse(text);
 }
 
-describe.each([
-  ["dev", ENVIRONMENTS.dev, 0, "10.20.0.0/16", 2, 1],
-  ["staging", ENVIRONMENTS.staging, 0, "10.10.0.0/16", 2, 2],
-  ["production us-east-1", ENVIRONMENTS.production, 0, "10.0.0.0/16", 3, 3],
-  ["production eu-west-1", ENVIRONMENTS.production, 1, "10.1.0.0/16", 2, 2],
-] as const)("the %s network", (_name, environment, regionIndex, cidr, azCount, natCount) => {
+// Every region of every environment, with what its configuration says the network must be.
+const NETWORKS = Object.values(ENVIRONMENTS).flatMap((environment) =>
+  environment.regions.map((region, regionIndex) => {
+    const azCount = region.availabilityZones.length;
+    return [`${environment.name} ${region.region}`, environment, regionIndex, region.vpcCidr, azCount, region.natGateways === "per-az" ? azCount : 1] as const;
+  }),
+);
+
+describe.each(NETWORKS)("the %s network", (_name, environment, regionIndex, cidr, azCount, natCount) => {
   const { json } = synthRegional(environment, regionIndex);
   const subnets = listOf(json, "aws_subnet");
 

@@ -50,14 +50,15 @@ describe("production's warm standby (eu-west-1)", () => {
     expect(listOf(json, "aws_ecr_replication_configuration")).toEqual([]);
   });
 
-  it("scales on CPU and requests only: the standby has no broker to measure queues on", () => {
+  it("scales like the primary (CPU, requests and, for queue consumers, its own broker's queues)", () => {
     const names = listOf(json, "aws_appautoscaling_policy").map((policy) => String(policy.name));
-    expect(names.filter((name) => name.includes("-queue-depth-"))).toEqual([]);
-    // CPU and requests, out and in, per service.
-    expect(names).toHaveLength(2 * 2 * production.services.length);
+    const queueScaled = production.services.filter((service) => service.autoscaling.queueMessagesPerTask !== undefined);
+    // Every trigger scales out and in.
+    expect(names).toHaveLength(2 * (2 * production.services.length + queueScaled.length));
   });
 
-  it("deploys blue/green like the primary", () => {
-    expect(listOf(json, "aws_codedeploy_deployment_group")).toHaveLength(production.services.length);
+  it("deploys rolling, so its task definitions follow the release pins while the primary deploys blue/green", () => {
+    expect(listOf(json, "aws_codedeploy_deployment_group")).toEqual([]);
+    for (const service of listOf(json, "aws_ecs_service")) expect(service.deployment_controller).toEqual({ type: "ECS" });
   });
 });

@@ -99,8 +99,11 @@ describe("production's Redis", () => {
     expect(primary.output?.cache_endpoint?.value).toBe(ref("aws_elasticache_replication_group", logical, "configuration_endpoint_address"));
   });
 
-  it("is not in the standby region (primary-only)", () => {
-    expect(listOf(standby, "aws_elasticache_replication_group")).toEqual([]);
+  it("exists in the standby at the standby size, so failover is a resize", () => {
+    const size = production.disasterRecovery!.standby!.cache!;
+    expect(listOf(standby, "aws_elasticache_replication_group")).toEqual([
+      expect.objectContaining({ node_type: size.nodeType, replicas_per_node_group: size.replicasPerShard }),
+    ]);
   });
 });
 

@@ -101,10 +101,15 @@ describe("production's OpenSearch domain", () => {
     expect(primary.output?.search_endpoint?.value).toBe(ref("aws_opensearch_domain", logical, "endpoint"));
   });
 
-  it("leaves OpenSearch's service-linked role to the bootstrap stack (IAM is global), and has no domain in the standby", () => {
+  it("leaves OpenSearch's service-linked role to the bootstrap stack (IAM is global)", () => {
     expect(listOf(primary, "aws_iam_service_linked_role")).toEqual([]);
     expect(listOf(standby, "aws_iam_service_linked_role")).toEqual([]);
-    expect(listOf(standby, "aws_opensearch_domain")).toEqual([]);
+  });
+
+  it("has a domain in the standby at the standby size, so failover is a resize", () => {
+    const size = production.disasterRecovery!.standby!.search!;
+    const [domain] = listOf(standby, "aws_opensearch_domain");
+    expect(domain.cluster_config).toMatchObject({ instance_type: size.instanceType, instance_count: size.instanceCount });
   });
 });
 
