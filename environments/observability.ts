@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ENVIRONMENT_NAMES } from "./schema";
 import type { EnvironmentConfig } from "./types";
 import { type ConfigIssue, ConfigValidationError } from "./validate";
 
@@ -127,7 +128,7 @@ const observabilitySchema = z
       errorRate: z.object({ maxPercent: z.number().gt(0).lt(100) }),
       databaseQuery: z.object({ p95Ms: z.number().positive(), targetPercent: z.number().gt(0).lt(100) }),
     }),
-    environments: z.record(z.enum(["dev", "staging", "production"]), environment),
+    environments: z.record(z.enum(ENVIRONMENT_NAMES), environment),
   })
   .superRefine((config, context) => {
     const emails = new Set(config.people.map((entry) => entry.email));
