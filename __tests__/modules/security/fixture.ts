@@ -61,7 +61,12 @@ export class SecurityFixtureStack extends TerraformStack {
       ...networkProps(region, this.naming),
       flowLogs: { type: "cloudwatch", kmsKey: this.security.keys.logs, retentionInDays: environment.logRetentionDays },
     });
-    this.chain = new SecurityGroupChain(this, "security-groups", { naming: this.naming, vpc: this.network, services: environment.services });
+    this.chain = new SecurityGroupChain(this, "security-groups", {
+      naming: this.naming,
+      vpc: this.network,
+      services: environment.services,
+      cloudfrontOriginPrefixListId: region.cloudfrontOriginPrefixListId,
+    });
     this.logsBucket = new SecureBucket(this, "logs", { naming: this.naming, component: "logs", objectLockRetentionYears: 7 });
     if (!options.withoutAuditTrail) this.security.enableAuditTrail(this.logsBucket);
   }

@@ -12,6 +12,7 @@ type Rule = Record<string, unknown>;
 function rulesOf(source: typeof json): string[] {
   const groups = new Map(Object.entries(source.resource.aws_security_group!).map(([logical, group]) => [`\${aws_security_group.${logical}.id}`, String(group.name)]));
   const prefixLists = new Map([
+    [production.regions[0]!.cloudfrontOriginPrefixListId, "cloudfront"],
     [`\${aws_vpc_endpoint.${Object.keys(source.resource.aws_vpc_endpoint!).find((name) => name.includes("endpoint-s3"))}.prefix_list_id}`, "pl-s3"],
   ]);
   const describe = (direction: string) => (rule: Rule) => {
@@ -39,11 +40,9 @@ const rulesOfGroup = (group: string) => rules.filter((rule) => rule.startsWith(`
 const awsApis = (group: string) => [`${group} to 10.0.0.0/16 443`, `${group} to pl-s3 443`, `${group} to vpc-endpoints 443`];
 
 describe("security-group chain", () => {
-  it("opens the ALB to the internet on 443 and 80 only", () => {
-    expect(rules.filter((rule) => rule.includes("0.0.0.0/0") && rule.includes(" from "))).toEqual([
-      "alb from 0.0.0.0/0 443",
-      "alb from 0.0.0.0/0 80",
-    ]);
+  it("admits nothing from the internet: the ALB only from CloudFront's origin-facing prefix list, on 443", () => {
+    expect(rules.filter((rule) => rule.includes(" from 0.0.0.0/0"))).toEqual([]);
+    expect(rulesOfGroup("alb").filter((rule) => rule.includes(" from "))).toEqual(["alb from cloudfront 443"]);
   });
 
   it("lets the ALB reach each service on its container port, and nothing else", () => {

@@ -36,9 +36,17 @@ describe("regional web ACL (ALBs)", () => {
   it("blocks a client IP over the environment's limit per 5 minutes", () => {
     const rate = rulesOf(acl)[0]!;
     expect(rate.action).toEqual({ block: {} });
-    expect(rate.statement).toEqual({ rate_based_statement: { limit: 2000, aggregate_key_type: "IP", evaluation_window_sec: 300 } });
+    // Behind CloudFront the source IP is an edge server's: the client is the first X-Forwarded-For entry.
+    expect(rate.statement).toEqual({
+      rate_based_statement: {
+        limit: production.security.wafRateLimitPer5Min,
+        aggregate_key_type: "FORWARDED_IP",
+        forwarded_ip_config: { header_name: "X-Forwarded-For", fallback_behavior: "MATCH" },
+        evaluation_window_sec: 300,
+      },
+    });
     const devRate = rulesOf(resourceAt(devJson, "aws_wafv2_web_acl", "security/waf-regional/acl"))[0]!;
-    expect(devRate.statement.rate_based_statement!.limit).toBe(500);
+    expect(devRate.statement.rate_based_statement!.limit).toBe(strictDev.security.wafRateLimitPer5Min);
   });
 
   it("uses AWS managed groups, with only the documented rules set to count", () => {
