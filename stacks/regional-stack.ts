@@ -120,7 +120,8 @@ export class RegionalStack extends AwsStack {
       cloudfrontOriginPrefixListId: region.cloudfrontOriginPrefixListId,
     });
     // The ALB side of the secret CloudFront adds to API requests: the regional web ACL refuses
-    // requests without it (same variable, same value, in every region's stack).
+    // requests without it, and so do the ALB's listener rules (compute, below; same variable, same
+    // value, in every region's stack).
     const originVerify = originVerifyHeader(this);
     this.security.regionalWebAcl.requireHeader(originVerify);
     // The standby region's fence (modules/edge PrimaryFence): up while this region holds the
@@ -248,6 +249,7 @@ export class RegionalStack extends AwsStack {
       roles: { execution: (service) => this.security.executionRole(service), task: (service) => this.security.taskRole(service) },
       sidecarImageRepositoryArns: [this.security.guardDutyAgentRepositoryArn],
       certificateArn: apiCertificate.certificateArn,
+      originHeader: originVerify,
       accessLogs: { bucket: this.storage.logs.name, prefix: LOG_PREFIXES.alb, dependsOn: [logsBucketPolicy] },
       webAclArn: this.security.regionalWebAclArn,
       healthCheckService: healthService,

@@ -25,8 +25,8 @@ export {
   deploymentConfigName,
   type TrafficShifting,
 } from "./deployment";
-export { type AccessLogsDestination, ApiLoadBalancer, type ApiLoadBalancerProps, DEFAULT_SSL_POLICY } from "./load-balancer";
-export { boundedName, listenerPriorities, platformNames, serviceNames } from "./names";
+export { type AccessLogsDestination, ApiLoadBalancer, type ApiLoadBalancerProps, DEFAULT_SSL_POLICY, type OriginHeader } from "./load-balancer";
+export { boundedName, KNOWN_CLIENT_FALLBACK_PRIORITY, listenerPriorities, pathGroups, platformNames, serviceNames } from "./names";
 export {
   type BlueGreenDeploymentInputs,
   ECR_PUBLIC_CACHE_PREFIX,

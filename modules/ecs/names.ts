@@ -40,10 +40,22 @@ export function platformNames(naming: Naming) {
   } as const;
 }
 
-/** ALB rules: at most 5 condition values per rule, and priorities 1–50000. */
-const MAX_VALUES_PER_RULE = 5;
+/**
+ * ALB rule limits (Elastic Load Balancing, "Listener rules" and "Condition types"): at most 3
+ * match evaluations per condition, 5 per rule, 5 wildcards per rule; priorities 1–50000. Every
+ * forwarding rule spends one evaluation on the origin header, so a rule's path condition holds
+ * at most 3 patterns (the per-condition limit is the tighter one: 3 + 1 ≤ 5).
+ */
+export const MAX_EVALUATIONS_PER_CONDITION = 3;
+export const MAX_EVALUATIONS_PER_RULE = 5;
+export const MAX_WILDCARDS_PER_RULE = 5;
 const PRIORITY_BLOCK = 10;
 const PRIORITY_BLOCKS = 4_999;
+/**
+ * The last priority ALB allows, after every service's block (the highest block ends at 49,999):
+ * requests from CloudFront for a path no service owns get a 404 here, the rest the listener's 403.
+ */
+export const KNOWN_CLIENT_FALLBACK_PRIORITY = 50_000;
 
 /** FNV-1a, 32 bit: small, dependency-free and stable across Node versions. */
 function fnv1a(text: string): number {
@@ -73,14 +85,36 @@ export function listenerPriorities(services: readonly string[]): ReadonlyMap<str
   return priorities;
 }
 
-/** Splits path patterns into groups that fit one listener rule; 10 rules per service at most. */
-export function pathGroups(paths: readonly string[]): string[][] {
+/** `*` and `?` are wildcards in path patterns and header values; each counts towards the rule's 5. */
+export function wildcardCount(pattern: string): number {
+  return [...pattern].filter((char) => char === "*" || char === "?").length;
+}
+
+/**
+ * Splits path patterns, in order, into groups that fit one forwarding rule beside `reserved`
+ * (the origin-header condition): at most 3 patterns per group, and the group's wildcards plus the
+ * reserved ones within 5. Order-preserving, so a service's rules keep their priorities until its
+ * own paths change; at most 10 groups, the service's block of priorities.
+ */
+export function pathGroups(paths: readonly string[], reserved: { readonly evaluations: number; readonly wildcards: number }): string[][] {
+  const perGroup = Math.min(MAX_EVALUATIONS_PER_CONDITION, MAX_EVALUATIONS_PER_RULE - reserved.evaluations);
+  const wildcardBudget = MAX_WILDCARDS_PER_RULE - reserved.wildcards;
   const groups: string[][] = [];
-  for (let index = 0; index < paths.length; index += MAX_VALUES_PER_RULE) {
-    groups.push(paths.slice(index, index + MAX_VALUES_PER_RULE));
+  let wildcards = 0;
+  for (const path of paths) {
+    const own = wildcardCount(path);
+    if (own > wildcardBudget) throw new Error(`path pattern "${path}" has ${own} wildcards; a rule allows ${wildcardBudget} beside the origin header`);
+    const current = groups.at(-1);
+    if (current && current.length < perGroup && wildcards + own <= wildcardBudget) {
+      current.push(path);
+      wildcards += own;
+    } else {
+      groups.push([path]);
+      wildcards = own;
+    }
   }
   if (groups.length > PRIORITY_BLOCK) {
-    throw new Error(`at most ${PRIORITY_BLOCK * MAX_VALUES_PER_RULE} path patterns per service (${paths.length})`);
+    throw new Error(`${paths.length} path patterns need ${groups.length} listener rules; a service has ${PRIORITY_BLOCK} (at most ${perGroup} patterns per rule)`);
   }
   return groups;
 }

@@ -10,7 +10,7 @@ import type { SecurityGroup } from "../security-group";
 import { type OffHoursSchedule, type QueueDepthMetric, type ScalingTable, ServiceAutoscaling } from "./autoscaling";
 import { EcsCluster } from "./cluster";
 import { BlueGreenDeployment, CodeDeployApplication, DeploymentAlarms, type TrafficShifting } from "./deployment";
-import { type AccessLogsDestination, ApiLoadBalancer } from "./load-balancer";
+import { type AccessLogsDestination, ApiLoadBalancer, type OriginHeader } from "./load-balancer";
 import { listenerPriorities, serviceNames } from "./names";
 import { ImageRepository, RegistryReplication } from "./repository";
 import { FargateService, type ServiceSpec, XRAY_DAEMON_IMAGE_PATH } from "./service";
@@ -18,7 +18,12 @@ import { FargateService, type ServiceSpec, XRAY_DAEMON_IMAGE_PATH } from "./serv
 /** The test listener's port under blue/green. */
 export const TEST_LISTENER_PORT = 8443;
 
-/** The path Route 53 health checks request on each region's ALB. */
+/**
+ * The region's health path, routed to the health service (`healthCheckService`) like its own
+ * paths, origin header included. Route 53 does not request it: region health is the health
+ * service's `HealthyHostCount` (modules/edge RegionHealth), which the ALB's own target-group checks
+ * feed.
+ */
 export const REGION_HEALTH_PATH = "/health";
 
 /** ECR Public images (the X-Ray daemon) are pulled through the private registry under this prefix. */
@@ -138,6 +143,11 @@ export interface ServicePlatformProps {
   readonly sidecarImageRepositoryArns?: readonly string[];
   /** An issued certificate for the API's names in this region (HTTPS and test listeners). */
   readonly certificateArn: string;
+  /**
+   * The header CloudFront adds to API requests, its value a token of the sensitive variable
+   * (modules/edge `originVerifyHeader`): every listener rule that forwards to a service requires it.
+   */
+  readonly originHeader: OriginHeader;
   /** ALB access logs: the logs bucket's name, the ALB's prefix in it, and the bucket policy to wait for. */
   readonly accessLogs: AccessLogsDestination;
   /** The REGIONAL WAF web ACL. @default none */
@@ -151,8 +161,8 @@ export interface ServicePlatformProps {
    */
   readonly queueDepthMetric?: (service: PlatformService) => QueueDepthMetric | undefined;
   /**
-   * The service whose listener rule also answers `/health` for the region (Route 53's check), so
-   * the check follows that service's blue/green target group.
+   * The service whose listener rule also answers `/health` for the region, so the path follows
+   * that service's blue/green target group (the region's health alarms watch the same groups).
    * @default the first service
    */
   readonly healthCheckService?: string;
@@ -214,6 +224,7 @@ export class ServicePlatform extends Construct {
       subnetIds: props.network.publicSubnetIds,
       securityGroup: props.securityGroups.alb,
       certificateArn: props.certificateArn,
+      originHeader: props.originHeader,
       accessLogs: props.accessLogs,
       webAclArn: props.webAclArn,
       deletionProtection,

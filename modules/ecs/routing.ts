@@ -16,7 +16,7 @@ export interface ServiceTargetsProps {
   readonly containerPort: number;
   /** @default "/health" */
   readonly healthCheckPath?: string;
-  /** Path patterns routed to the service; more than 5 become several rules. */
+  /** Path patterns routed to the service; more than 3 become several rules (`pathGroups`). */
   readonly paths: readonly string[];
   /** First listener-rule priority of the service's block of 10 (see `listenerPriorities`). */
   readonly priority: number;
@@ -36,7 +36,9 @@ export interface ServiceTargetsProps {
 /**
  * A service's place behind the ALB: `ip` target groups (Fargate's awsvpc tasks) with a health
  * check `GET <healthCheckPath>` every 30 s, and path rules on the HTTPS listener at priorities
- * that belong to the service, so adding another service never renumbers them.
+ * that belong to the service, so adding another service never renumbers them. Every rule also
+ * requires the load balancer's origin header. The target-group health check needs no rule: ALB
+ * nodes send it to each target directly, outside the listeners.
  */
 export class ServiceTargets extends Construct {
   /** The target group live traffic starts on. */
@@ -73,14 +75,22 @@ export class ServiceTargets extends Construct {
     this.targetGroup = targetGroup("target-group", names.targetGroup);
     if (props.blueGreen) this.alternateTargetGroup = targetGroup("alternate-target-group", names.alternateTargetGroup);
 
-    const groups = pathGroups(props.paths);
+    const headerCondition = props.loadBalancer.originHeaderCondition;
+    const headerValues = headerCondition.httpHeader?.values ?? [];
+    let groups: string[][];
+    try {
+      // The header value is a token: its wildcards cannot be counted, so the variable's value must have none.
+      groups = pathGroups(props.paths, { evaluations: headerValues.length, wildcards: 0 });
+    } catch (error) {
+      throw new Error(`service "${props.service}" paths: ${(error as Error).message}`);
+    }
     const rules = (listenerId: string, listenerArn: string) =>
       groups.map(
         (paths, index) =>
           new LbListenerRule(this, `${listenerId}-rule-${index}`, {
             listenerArn,
             priority: props.priority + index,
-            condition: [{ pathPattern: { values: paths } }],
+            condition: [headerCondition, { pathPattern: { values: paths } }],
             action: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
             // CodeDeploy moves the rule between the two target groups on every deployment.
             lifecycle: props.blueGreen ? { ignoreChanges: ["action"] } : undefined,
