@@ -6,9 +6,9 @@
  * - `kms-admin`: `kms:*` is granted to the account root only (which delegates to IAM), never to a
  *   role, a service or `*`.
  * - `security-group`: rules are separate `aws_vpc_security_group_*_rule` resources with a
- *   description; nothing is open to 0.0.0.0/0 or ::/0 except internet-facing load balancers'
- *   ingress on 443 and 80 and the documented HTTPS egress of `internetEgressGroups`; the default
- *   security group has no rules.
+ *   description; no ingress from 0.0.0.0/0 or ::/0 at all (the API's ALB admits CloudFront's
+ *   origin-facing prefix list only, modules/security/security-groups.ts), egress there only the
+ *   documented HTTPS of `internetEgressGroups`; the default security group has no rules.
  * - `iam-wildcard`: an Allow statement with `Resource: "*"` names only actions from
  *   `WILDCARD_RESOURCE_ACTIONS` (exact actions that support no resource-level permission, the
  *   read-only ones in `READ_ONLY_UNSCOPED_ACTIONS`; patterns never match); no Allow
@@ -146,11 +146,6 @@ export const ALLOWED_MANAGED_POLICIES: readonly string[] = [
 
 export interface PolicyCheckOptions {
   /**
-   * Security groups (by `name`) that may take ingress from the internet, and on which ports.
-   * @default groups whose name ends with `-alb`, on 443 and 80 (80 only answers with a redirect)
-   */
-  readonly internetIngress?: { readonly groupName: RegExp; readonly ports: readonly number[] };
-  /**
    * Security groups (by `name`) that may send HTTPS (443 only) to 0.0.0.0/0: the documented
    * exceptions (`internetEgressGroupNames` of modules/security).
    * @default none
@@ -216,7 +211,6 @@ export function checkStack(stack: StackJson, options: PolicyCheckOptions = {}): 
     const match = /^\$\{aws_security_group\.([^.}]+)\.id\}$/.exec(String(rule.security_group_id));
     return (match && groupNames.get(match[1]!)) ?? String(rule.security_group_id);
   };
-  const ingressPolicy = options.internetIngress ?? { groupName: /-alb$/, ports: [443, 80] };
   const egressGroups = new Set(options.internetEgressGroups ?? []);
   for (const [name, group] of of("aws_security_group")) {
     if (asList(group.ingress).length > 0 || asList(group.egress).length > 0) {
@@ -241,9 +235,7 @@ export function checkStack(stack: StackJson, options: PolicyCheckOptions = {}): 
       const group = groupOf(rule);
       const tcpPort = rule.ip_protocol === "tcp" && rule.from_port === rule.to_port ? Number(rule.from_port) : undefined;
       if (direction === "ingress") {
-        if (!ingressPolicy.groupName.test(group) || tcpPort === undefined || !ingressPolicy.ports.includes(tcpPort)) {
-          add("security-group", type, name, `${group}: ingress from anywhere (${describePorts(rule)}) is allowed only to load balancers on ${ingressPolicy.ports.join("/")}`);
-        }
+        add("security-group", type, name, `${group}: ingress from anywhere (${describePorts(rule)}); internet traffic enters through CloudFront (its origin-facing prefix list)`);
       } else if (!egressGroups.has(group) || tcpPort !== 443) {
         add("security-group", type, name, `${group}: egress to anywhere (${describePorts(rule)}) is not a documented exception (HTTPS only)`);
       }

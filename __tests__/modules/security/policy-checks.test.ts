@@ -66,7 +66,7 @@ describe("each check catches what it must", () => {
     ]);
   });
 
-  it("internet ingress anywhere but the ALB's 443/80, undocumented internet egress, inline and legacy rules", () => {
+  it("internet ingress anywhere (the ALB's 443 included), undocumented internet egress, inline and legacy rules", () => {
     const group = (name: string) => ({ name });
     const ref = (logical: string) => `\${aws_security_group.${logical}.id}`;
     const rule = (logical: string, cidr: string, port: number, protocol = "tcp") => ({
@@ -83,9 +83,10 @@ describe("each check catches what it must", () => {
         aws_security_group_rule: { legacy: {} },
         aws_default_security_group: { default: { ingress: [], egress: [] } },
         aws_vpc_security_group_ingress_rule: {
+          albFromCloudFront: { ...rule("alb", "", 443), cidr_ipv4: undefined, prefix_list_id: "pl-3b927c52" },
           albHttps: rule("alb", "0.0.0.0/0", 443),
           albHttp: rule("alb", "0.0.0.0/0", 80),
-          albSsh: rule("alb", "0.0.0.0/0", 22),
+          albHttpsV6: { ...rule("alb", "", 443), cidr_ipv4: undefined, cidr_ipv6: "::/0" },
           dbOpen: rule("db", "0.0.0.0/0", 5432),
           v6: { ...rule("db", "", 5432), cidr_ipv4: undefined, cidr_ipv6: "::/0" },
           internal: { ...rule("db", "10.0.0.0/16", 5432), description: "" },
@@ -101,7 +102,9 @@ describe("each check catches what it must", () => {
     expect(violations.map((violation) => violation.resource)).toEqual([
       "aws_security_group.inline",
       "aws_security_group_rule.legacy",
-      "aws_vpc_security_group_ingress_rule.albSsh",
+      "aws_vpc_security_group_ingress_rule.albHttps",
+      "aws_vpc_security_group_ingress_rule.albHttp",
+      "aws_vpc_security_group_ingress_rule.albHttpsV6",
       "aws_vpc_security_group_ingress_rule.dbOpen",
       "aws_vpc_security_group_ingress_rule.v6",
       "aws_vpc_security_group_ingress_rule.internal",
