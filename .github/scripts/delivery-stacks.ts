@@ -5,8 +5,8 @@
  *   tsx .github/scripts/delivery-stacks.ts --phase plan|drift [--environment <env>] [--outdir cdktf.out]
  *   tsx .github/scripts/delivery-stacks.ts --phase apply --environment <env> [--format lines]
  *
- * Prints a GitHub Actions matrix `{"include":[{stack, environment, region, role, directory,
- * observability, remoteState}]}`. `plan` and `drift` (stacks with remote state only) use each
+ * Prints a GitHub Actions matrix `{"include":[{stack, environment, region, role, directory, kind,
+ * observabilityDirectory, observability, remoteState}]}`. `plan` and `drift` (stacks with remote state only) use each
  * environment's `ci.planRoleArn`; `apply` its `ci.applyRoleArn`, with the stacks in apply order
  * (see {@link applyOrder}). `--format lines`
  * prints the stack names only, one per line.
@@ -32,6 +32,13 @@ export interface CiRoles {
   readonly applyRoleArn: string;
 }
 
+/**
+ * What a stack is, which decides the Terraform variables the workflows supply to it: `regional`
+ * stacks take the origin header secret and the observability stack's PagerDuty outputs,
+ * `observability` the synthetics credentials.
+ */
+export type StackKind = "bootstrap" | "observability" | "regional" | "other";
+
 /** `plan`: every stack, for review; `drift`: those with remote state; `apply`: one environment's, in order. */
 export type Phase = "plan" | "drift" | "apply";
 const PHASES: readonly Phase[] = ["plan", "drift", "apply"];
@@ -43,6 +50,12 @@ export interface DeliveryStack {
   readonly region: string;
   /** The synthesized stack's directory, relative to the repository root. */
   readonly directory: string;
+  readonly kind: StackKind;
+  /**
+   * The directory of the environment's observability stack when it was synthesized, else "": the
+   * plan action reads that stack's outputs for the variables of the same name.
+   */
+  readonly observabilityDirectory: string;
   /** Declares providers beyond AWS (Datadog, PagerDuty): their keys come from environment secrets. */
   readonly observability: boolean;
   /**
@@ -62,6 +75,8 @@ export interface MatrixEntry {
   readonly region: string;
   readonly role: string;
   readonly directory: string;
+  readonly kind: StackKind;
+  readonly observabilityDirectory: string;
   readonly observability: boolean;
   readonly remoteState: boolean;
 }
@@ -93,6 +108,12 @@ function homeRegion(stack: string, config: EnvironmentConfig): string {
   return (regionOf(stack, config) ?? config.regions.find(({ role }) => role === "primary") ?? config.regions[0]!).region;
 }
 
+export function stackKind(stack: string, config: EnvironmentConfig): StackKind {
+  if (stack === BootstrapStack.stackName(config.name)) return "bootstrap";
+  if (stack === ObservabilityStack.stackName(config.name)) return "observability";
+  return regionOf(stack, config) ? "regional" : "other";
+}
+
 function hasRemoteState(synthesizedStackPath: string): boolean {
   const terraform = (JSON.parse(readFileSync(synthesizedStackPath, "utf8")) as { terraform?: { backend?: Record<string, unknown>; cloud?: unknown } }).terraform;
   return Boolean(terraform?.cloud) || Object.keys(terraform?.backend ?? {}).some((type) => type !== "local");
@@ -112,19 +133,24 @@ export function deliveryStacks(outdir: string, environments: readonly SourcedEnv
   const issues: ConfigIssue[] = [];
   const byName = new Map(environments.map((sourced) => [sourced.config.name as string, { config: sourced.config, roles: ciRoles(sourced, issues) }]));
   const dependencies = manifestDependencies(outdir);
-  const stacks = listStacks(outdir).flatMap((info): DeliveryStack[] => {
+  const synthesized = listStacks(outdir);
+  const directoryOf = (info: (typeof synthesized)[number]) => relative(REPO_ROOT, info.workingDirectory).split("\\").join("/");
+  const stacks = synthesized.flatMap((info): DeliveryStack[] => {
     const environment = environmentOfStack(info.name, context.environments);
     const env = environment ? byName.get(environment) : undefined;
     if (!environment || !env) {
       issues.push({ file: "cdktf.json", path: "context.environments", message: `no environment for synthesized stack ${info.name} (stacks are named lma-<environment>-…)` });
       return [];
     }
+    const observabilityStack = synthesized.find((other) => other.name === ObservabilityStack.stackName(env.config.name));
     return [
       {
         stack: info.name,
         environment,
         region: homeRegion(info.name, env.config),
-        directory: relative(REPO_ROOT, info.workingDirectory).split("\\").join("/"),
+        directory: directoryOf(info),
+        kind: stackKind(info.name, env.config),
+        observabilityDirectory: observabilityStack ? directoryOf(observabilityStack) : "",
         observability: !isAwsOnlyStack(info),
         remoteState: hasRemoteState(info.synthesizedStackPath),
         dependencies: dependencies.get(info.name) ?? [],
@@ -144,8 +170,9 @@ export function deliveryStacks(outdir: string, environments: readonly SourcedEnv
  * Ties keep name order.
  */
 function applyRank(stack: DeliveryStack, config: EnvironmentConfig): number {
-  if (stack.stack === BootstrapStack.stackName(config.name)) return 0;
-  if (stack.stack === ObservabilityStack.stackName(config.name)) return 1;
+  const kind = stackKind(stack.stack, config);
+  if (kind === "bootstrap") return 0;
+  if (kind === "observability") return 1;
   const role = regionOf(stack.stack, config)?.role;
   if (role === "standby") return 2;
   if (role === "primary") return 3;
@@ -170,9 +197,9 @@ export function applyOrder(stacks: readonly DeliveryStack[], config: Environment
 }
 
 export function matrixEntry(stack: DeliveryStack, phase: Phase): MatrixEntry {
-  const { environment, region, directory, observability, remoteState } = stack;
+  const { environment, region, directory, kind, observabilityDirectory, observability, remoteState } = stack;
   const role = phase === "apply" ? stack.roles.applyRoleArn : stack.roles.planRoleArn;
-  return { stack: stack.stack, environment, region, role, directory, observability, remoteState };
+  return { stack: stack.stack, environment, region, role, directory, kind, observabilityDirectory, observability, remoteState };
 }
 
 /** The matrix of a phase: every stack (of one environment, when given), apply order for `apply`. */

@@ -1,23 +1,14 @@
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { loadEnvironments } from "../../environments";
 import { readAppContext } from "../../lib/app-context";
 import { listStacks, REPO_ROOT } from "../../tooling/terraform-harness";
-import { applyOrder, type DeliveryStack, deliveryMatrix, deliveryStacks } from "../../.github/scripts/delivery-stacks";
+import { applyOrder, type DeliveryStack, deliveryMatrix, deliveryStacks, stackKind } from "../../.github/scripts/delivery-stacks";
+import { synthesis } from "./synthesis";
 
 const { context } = readAppContext();
 const environments = loadEnvironments(context);
 const configOf = (name: string) => environments.find((e) => e.config.name === name)!.config;
-
-/** The jest global setup's synthesis (support/global-setup.ts) when there is one, else our own. */
-function synthesis(): { outdir: string; cleanup: () => void } {
-  const shared = process.env.LMA_SYNTH_OUT;
-  if (shared && fs.existsSync(path.join(shared, "manifest.json"))) return { outdir: shared, cleanup: () => {} };
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "lma-delivery-synth-"));
-  (require("../../main") as typeof import("../../main")).buildApp({ outdir }).synth();
-  return { outdir, cleanup: () => fs.rmSync(outdir, { recursive: true, force: true }) };
-}
 
 describe("the workflows' stack matrices", () => {
   let outdir: string;
@@ -80,6 +71,8 @@ describe("applyOrder", () => {
     environment: "production",
     region: primary,
     directory: `cdktf.out/stacks/${name}`,
+    kind: stackKind(name, production),
+    observabilityDirectory: "cdktf.out/stacks/lma-production-observability",
     observability: false,
     remoteState: true,
     dependencies,

@@ -5,6 +5,7 @@ import { parse as load } from "yaml";
 export const GITHUB_DIR = join(__dirname, "..", "..", ".github");
 
 export interface Step {
+  readonly name?: string;
   readonly uses?: string;
   readonly run?: string;
   readonly if?: string;

