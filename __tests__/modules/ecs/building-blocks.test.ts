@@ -13,7 +13,6 @@ import {
   serviceNames,
   taskCounts,
 } from "../../../modules/ecs";
-import { pathGroups } from "../../../modules/ecs/names";
 
 const naming = new Naming("production", "us-east-1", "400000000003");
 
@@ -72,9 +71,6 @@ describe("listener-rule priorities", () => {
     }
   });
 
-  it("split more than five paths into several rules", () => {
-    expect(pathGroups(["/a", "/b", "/c", "/d", "/e", "/f"])).toEqual([["/a", "/b", "/c", "/d", "/e"], ["/f"]]);
-  });
 });
 
 describe("task counts", () => {

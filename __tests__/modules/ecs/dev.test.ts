@@ -35,7 +35,7 @@ describe("dev deployments", () => {
     expect(listOf(json, "aws_codedeploy_deployment_group")).toEqual([]);
     expect(listOf(json, "aws_codedeploy_app")).toEqual([]);
     expect(listOf(json, "aws_lb_target_group")).toHaveLength(dev.services.length);
-    expect(listOf(json, "aws_lb_listener").map((listener) => listener.port)).toEqual([80, 443]);
+    expect(listOf(json, "aws_lb_listener").map((listener) => listener.port)).toEqual([443]);
     expect(listOf(json, "aws_lb_listener_rule").every((rule) => rule.lifecycle === undefined)).toBe(true);
   });
 

@@ -7,6 +7,8 @@
 import { production } from "../../../environments/production";
 import type { EnvironmentConfig, ServiceConfig } from "../../../environments/types";
 import { validateEnvironment } from "../../../environments/validate";
+import { pathGroups } from "../../../modules/ecs";
+import { ORIGIN_VERIFY_HEADER, ORIGIN_VERIFY_VARIABLE } from "../../../modules/edge/origin-verify";
 import { listOf, synthRegional } from "../../support/synth";
 import { containersOf, one, referenced, rulesRouting } from "./find";
 
@@ -16,7 +18,8 @@ const LEDGER: ServiceConfig = {
   memoryMiB: 2048,
   desiredCount: 2,
   autoscaling: { min: 2, max: 6, queueMessagesPerTask: 40, queueScaleInMessagesPerTask: 8 },
-  paths: ["/api/ledger", "/api/ledger/*"],
+  // More patterns than one listener rule holds, so the service gets several rules of its block.
+  paths: ["/api/ledger", "/api/ledger/*", "/api/journal", "/api/journal/*", "/api/accounts/*/ledger"],
   // A declared application secret (a new one would also be declared where the application secrets are).
   secrets: ["market-data-api-key"],
   uses: ["database", "queue"],
@@ -61,6 +64,24 @@ describe("the added ledger service", () => {
     expect(one(json, "aws_lb_target_group", "name", "lma-production-ledger-alt")).toMatchObject({ target_type: "ip" });
     const rules = rulesRouting(json, "/api/ledger");
     expect(rules.map((rule) => referenced(json, rule.listener_arn).port)).toEqual([443, 8443]);
+  });
+
+  it("gets as many rules as its paths need on each listener, each requiring the origin header, every path routed", () => {
+    const ledgerGroups = ["lma-production-ledger", "lma-production-ledger-alt"];
+    const rules = listOf(json, "aws_lb_listener_rule").filter((rule) =>
+      (rule.action as { target_group_arn?: string }[]).some((action) => action.target_group_arn && ledgerGroups.includes(String(referenced(json, action.target_group_arn).name))),
+    );
+    const groups = pathGroups(LEDGER.paths, { evaluations: 1, wildcards: 0 });
+    expect(groups.length).toBeGreaterThan(1);
+    for (const port of [443, 8443]) {
+      const onListener = rules.filter((rule) => referenced(json, rule.listener_arn).port === port);
+      expect(onListener).toHaveLength(groups.length);
+      const conditions = onListener.map((rule) => rule.condition as { http_header?: { values: string[] }; path_pattern?: { values: string[] } }[]);
+      expect(conditions.flat().flatMap((condition) => condition.path_pattern?.values ?? [])).toEqual([...LEDGER.paths]);
+      for (const condition of conditions) {
+        expect(condition.filter((entry) => entry.http_header)).toEqual([{ http_header: { http_header_name: ORIGIN_VERIFY_HEADER, values: [`\${var.${ORIGIN_VERIFY_VARIABLE}}`] } }]);
+      }
+    }
   });
 
   it("has CPU, request and queue-depth scaling between its own min and max", () => {
