@@ -62,6 +62,22 @@ describe("the workflows' stack matrices", () => {
   });
 });
 
+describe("docs/release-flow.md", () => {
+  it("shows an environment's apply order as delivery-stacks.ts prints it", () => {
+    const { outdir, cleanup } = synthesis();
+    try {
+      const text = fs.readFileSync(path.join(REPO_ROOT, "docs", "release-flow.md"), "utf8");
+      const shown = /which for (\w+) today is:\s*```text\n([^`]*)```/.exec(text);
+      expect(shown).not.toBeNull();
+      const [, environment, lines] = shown!;
+      const order = deliveryMatrix(deliveryStacks(outdir, environments, context), environments, "apply", environment).include.map((entry) => entry.stack);
+      expect(lines!.trim().split("\n").map((line) => line.trim())).toEqual(order);
+    } finally {
+      cleanup();
+    }
+  }, 180_000);
+});
+
 describe("applyOrder", () => {
   const production = configOf("production");
   const primary = production.regions.find((r) => r.role === "primary")!.region;
