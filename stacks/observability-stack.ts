@@ -154,7 +154,7 @@ export class ObservabilityStack extends TerraformStack {
 
     new JourneySynthetics(this, "synthetics", {
       environment: environment.name,
-      apiHost: edgeNames(environment.dns.zoneName).api,
+      apiHost: edgeNames(environment.dns.zoneName).app,
       journeys: observability.journeys,
       locations: settings.synthetics.locations,
       intervalSeconds: settings.synthetics.intervalSeconds,

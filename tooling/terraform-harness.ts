@@ -239,7 +239,8 @@ export function placeholderFor(name: string, type: unknown): unknown {
   if (kind === "bool") return false;
   if (kind === "list" || kind === "set" || kind === "tuple") return [];
   if (kind === "map" || kind === "object") return {};
-  return `offline-placeholder-${name}`;
+  // Letters and digits only, and long: the string most `validation` rules accept (header values, tokens).
+  return `OfflinePlaceholder${name.replace(/[^A-Za-z0-9]/g, "")}`.padEnd(32, "0");
 }
 
 export interface PreparedStack {

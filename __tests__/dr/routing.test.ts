@@ -191,6 +191,8 @@ describe("edge: only CloudFront reaches the ALB, and it must say the secret", ()
     const variable = json.variable?.[ORIGIN_VERIFY_VARIABLE];
     expect(variable).toMatchObject({ type: "string", sensitive: true, nullable: false });
     expect(variable).not.toHaveProperty("default");
+    // ALB header conditions are case-insensitive and read * and ? as wildcards: Terraform refuses such values.
+    expect(variable!.validation).toEqual([expect.objectContaining({ condition: expect.stringContaining("^[A-Za-z0-9]{32,128}$") })]);
     const acl = listOf(json, "aws_wafv2_web_acl").find((candidate) => candidate.scope === "REGIONAL")!;
     const required = (acl.rule as Body[]).find((rule) => rule.statement?.not_statement)!;
     expect(required.action).toEqual({ block: {} });

@@ -30,8 +30,8 @@ describe("offline transformation", () => {
   });
 
   it.each([
-    ["string", "offline-placeholder-x"],
-    [undefined, "offline-placeholder-x"],
+    ["string", "OfflinePlaceholderx".padEnd(32, "0")],
+    [undefined, "OfflinePlaceholderx".padEnd(32, "0")],
     ["number", 0],
     ["bool", false],
     ["list(string)", []],

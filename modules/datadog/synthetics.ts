@@ -18,7 +18,11 @@ export interface Journey {
 
 export interface JourneySyntheticsProps {
   readonly environment: string;
-  /** `api.<zone>`: the host the journeys call. */
+  /**
+   * The host the journeys call: CloudFront's name (`app.<zone>`), which routes `/api/*` to the
+   * API. The regional load balancers answer only CloudFront (its prefix list, its secret header),
+   * so a journey measures what users get, edge and web ACL included.
+   */
   readonly apiHost: string;
   readonly journeys: readonly Journey[];
   /** Managed locations, at least two. */

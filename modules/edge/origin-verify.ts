@@ -30,6 +30,14 @@ export function originVerifyHeader(scope: Construct): OriginVerifyHeader {
           sensitive: true,
           nullable: false,
           description: `Secret value of the ${ORIGIN_VERIFY_HEADER} header CloudFront sends to the API origin; the same in every region of the environment`,
+          // ALB header conditions compare case-insensitively and read `*` and `?` as wildcards (5 per
+          // rule at most): letters and digits only keep the comparison exact and the rule valid.
+          validation: [
+            {
+              condition: `\${can(regex("^[A-Za-z0-9]{32,128}$", var.${ORIGIN_VERIFY_VARIABLE}))}`,
+              errorMessage: `${ORIGIN_VERIFY_VARIABLE} must be 32 to 128 letters and digits (ALB header conditions are case-insensitive and treat * and ? as wildcards).`,
+            },
+          ],
         });
   // The name the pipeline sets (TF_VAR_<name>), not one derived from the construct path.
   variable.overrideLogicalId(ORIGIN_VERIFY_VARIABLE);
