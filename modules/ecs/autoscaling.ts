@@ -45,7 +45,7 @@ export interface ScalingTrigger {
   readonly scaleInMinutes: number;
 }
 
-/** The platform's scaling table (environments/schema.ts `SCALING_TABLE`, or an environment's `compute.scaling`). */
+/** The platform's scaling table (the configuration's `SCALING_TABLE`, or an environment's `compute.scaling`). */
 export interface ScalingTable {
   /** Average CPU of the service's tasks, percent. */
   readonly cpuPercent: ScalingTrigger;

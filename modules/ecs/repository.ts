@@ -7,7 +7,7 @@ import type { KmsKey } from "../kms-key";
 
 /**
  * ECR's tag wildcard for the platform's release tags (`YYYY.MM.DD-N`, written by the release
- * pipeline and pinned in environments/releases.json).
+ * pipeline and pinned in the release pins, `releases.json`).
  */
 export const RELEASE_TAG_PATTERN = "20*.*.*-*";
 

@@ -16,7 +16,7 @@ import { type FunctionSettings, PlatformFunction } from "./function";
 export interface RotationFunctionProps {
   /** The function's name (`lma-<env>-<functionName>`) and artifact directory (`lambda/<functionName>/`). */
   readonly functionName: string;
-  /** The release pin of the function's artifact (`environments/releases.json`). */
+  /** The release pin of the function's artifact (`releases.json`). */
   readonly version: string;
   /** Memory, timeout and reserved concurrency of the function. */
   readonly settings: FunctionSettings;
