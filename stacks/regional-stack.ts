@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import { awsAlertDestinations } from "../environments/observability";
 import type { EnvironmentConfig, RegionConfig } from "../environments/types";
 import type { DataStoreClient, IDataStore } from "../lib/data-store";
-import { amazonMqQueueDepth, ImageRepository, REGION_HEALTH_PATH, ServicePlatform, serviceNames } from "../modules/ecs";
+import { amazonMqQueueDepth, declareServiceRepository, REGION_HEALTH_PATH, ServicePlatform } from "../modules/ecs";
 import {
   ApiRecord,
   type ApiRouting,
@@ -27,7 +27,7 @@ import { AlertSubscriptions, CHATBOT_API_REGIONS, SlackAlertChannels } from "../
 import { DatadogIntegrationRole } from "../modules/datadog-integration";
 import {
   type MonitoredDatabase,
-  FindingsRouting,
+  declareAlertRouting,
   monitoringPrefix,
   PlatformMonitoring,
   type PlatformInventory,
@@ -364,24 +364,23 @@ export class RegionalStack extends AwsStack {
   private declareFoundation(environment: EnvironmentConfig, region: RegionConfig): SeverityTopics {
     const { naming } = this;
     const compute = computeProps(environment, region, naming, []);
-    // ServicePlatform's paths and props for its repositories (modules/ecs/platform.ts).
     const platform = new Construct(this, "compute");
     tagComponent(platform, "compute");
     for (const service of environment.services) {
-      new ImageRepository(new Construct(platform, service.name), "repository", {
+      declareServiceRepository(platform, service.name, {
         naming,
-        name: serviceNames(naming, service.name).repository,
         kmsKey: this.security.keys.data,
         untaggedRetentionDays: compute.imageRetentionDays,
         releaseImagesKept: compute.releaseImagesKept,
         preventDestroy: compute.deletionProtection ?? true,
       });
     }
-    // PlatformMonitoring's paths and props for its topics and findings routing (modules/monitoring).
-    const prefix = monitoringPrefix(naming);
-    const monitoring = new Construct(this, "monitoring");
-    const topics = new SeverityTopics(monitoring, "topics", { prefix, accountId: environment.accountId, region: region.region, key: this.security.keys.logs });
-    new FindingsRouting(monitoring, "findings", { prefix, topicArn: topics.arnOf("security") });
+    const { topics } = declareAlertRouting(new Construct(this, "monitoring"), {
+      prefix: monitoringPrefix(naming),
+      accountId: environment.accountId,
+      region: region.region,
+      topicsKey: this.security.keys.logs,
+    });
     this.deliverAlerts(environment, region, topics);
     return topics;
   }

@@ -39,7 +39,15 @@ export {
   TEST_LISTENER_PORT,
   taskCounts,
 } from "./platform";
-export { ImageRepository, type ImageRepositoryProps, RELEASE_TAG_PATTERN, RegistryReplication, type RegistryReplicationProps } from "./repository";
+export {
+  declareServiceRepository,
+  ImageRepository,
+  type ImageRepositoryProps,
+  RELEASE_TAG_PATTERN,
+  RegistryReplication,
+  type RegistryReplicationProps,
+  type ServiceRepositorySettings,
+} from "./repository";
 export { ServiceTargets, type ServiceTargetsProps } from "./routing";
 export {
   DEFAULT_CONTAINER_USER,

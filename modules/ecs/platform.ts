@@ -12,7 +12,7 @@ import { EcsCluster } from "./cluster";
 import { BlueGreenDeployment, CodeDeployApplication, DeploymentAlarms, type TrafficShifting } from "./deployment";
 import { type AccessLogsDestination, ApiLoadBalancer, type OriginHeader } from "./load-balancer";
 import { listenerPriorities, serviceNames } from "./names";
-import { ImageRepository, RegistryReplication } from "./repository";
+import { declareServiceRepository, ImageRepository, RegistryReplication } from "./repository";
 import { FargateService, type ServiceSpec, XRAY_DAEMON_IMAGE_PATH } from "./service";
 
 /** The test listener's port under blue/green. */
@@ -258,9 +258,8 @@ export class ServicePlatform extends Construct {
       const executionRole = props.roles.execution(config.name);
       Grant.addToPrincipal(executionRole, executionStatements(naming, config.name, props.sidecarImageRepositoryArns ?? []));
 
-      const repository = new ImageRepository(scope, "repository", {
+      const repository = declareServiceRepository(this, config.name, {
         naming,
-        name: names.repository,
         kmsKey: props.keys.images,
         untaggedRetentionDays: props.imageRetentionDays,
         releaseImagesKept: props.releaseImagesKept,

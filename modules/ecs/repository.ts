@@ -4,6 +4,7 @@ import { EcrRepository } from "@cdktf/provider-aws/lib/ecr-repository";
 import { Construct } from "constructs";
 import type { Naming } from "../../lib/naming";
 import type { KmsKey } from "../kms-key";
+import { serviceNames } from "./names";
 
 /**
  * ECR's tag wildcard for the platform's release tags (`YYYY.MM.DD-N`, written by the release
@@ -126,4 +127,31 @@ export class RegistryReplication extends Construct {
       },
     });
   }
+}
+
+export interface ServiceRepositorySettings {
+  readonly naming: Naming;
+  readonly kmsKey: KmsKey;
+  /** @default ImageRepository's */
+  readonly untaggedRetentionDays?: number;
+  /** @default ImageRepository's */
+  readonly releaseImagesKept?: number;
+  readonly preventDestroy: boolean;
+}
+
+/**
+ * A service's image repository at `<platform>/<service>/repository`, the path `ServicePlatform`
+ * gives it: a stack that declares repositories before its services (a standby's foundation, which
+ * must exist before the primary replicates images into it) gets the same addresses.
+ */
+export function declareServiceRepository(platform: Construct, service: string, settings: ServiceRepositorySettings): ImageRepository {
+  const scope = (platform.node.tryFindChild(service) as Construct | undefined) ?? new Construct(platform, service);
+  return new ImageRepository(scope, "repository", {
+    naming: settings.naming,
+    name: serviceNames(settings.naming, service).repository,
+    kmsKey: settings.kmsKey,
+    untaggedRetentionDays: settings.untaggedRetentionDays,
+    releaseImagesKept: settings.releaseImagesKept,
+    preventDestroy: settings.preventDestroy,
+  });
 }

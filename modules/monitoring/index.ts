@@ -38,6 +38,21 @@ export interface PlatformMonitoringProps {
 }
 
 /**
+ * The severity topics and the findings routing of a region, under `scope` (`topics`, `findings`):
+ * what a region needs before it runs anything to watch. `PlatformMonitoring` declares them the
+ * same way at the same paths, so a stack that starts with this (a standby's foundation) and later
+ * adds the rest changes nothing already applied.
+ */
+export function declareAlertRouting(
+  scope: Construct,
+  props: Pick<PlatformMonitoringProps, "prefix" | "accountId" | "region" | "topicsKey" | "routeFindings">,
+): { topics: SeverityTopics; findings?: FindingsRouting } {
+  const topics = new SeverityTopics(scope, "topics", { prefix: props.prefix, accountId: props.accountId, region: props.region, key: props.topicsKey });
+  const findings = (props.routeFindings ?? true) ? new FindingsRouting(scope, "findings", { prefix: props.prefix, topicArn: topics.arnOf("security") }) : undefined;
+  return { topics, findings };
+}
+
+/**
  * A region's monitoring, AWS-native: severity topics, the platform's alarms, the CIS benchmark's
  * alarms, findings routing, a dashboard and X-Ray sampling. People are reached through the
  * topics, which modules/alert-delivery subscribes to PagerDuty, Slack and email.
@@ -52,12 +67,9 @@ export class PlatformMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformMonitoringProps) {
     super(scope, id);
-    this.topics = new SeverityTopics(this, "topics", {
-      prefix: props.prefix,
-      accountId: props.accountId,
-      region: props.region,
-      key: props.topicsKey,
-    });
+    const routing = declareAlertRouting(this, props);
+    this.topics = routing.topics;
+    this.findings = routing.findings;
     const topicArn = (severity: Parameters<SeverityTopics["arnOf"]>[0]) => this.topics.arnOf(severity);
     this.alarms = new AlarmSet(this, "alarms", { prefix: props.prefix, alarms: platformAlarms(props.inventory), topicArn });
     if (props.trailLogGroupName) {
@@ -66,9 +78,6 @@ export class PlatformMonitoring extends Construct {
         trailLogGroupName: props.trailLogGroupName,
         topicArn: topicArn("security"),
       });
-    }
-    if (props.routeFindings ?? true) {
-      this.findings = new FindingsRouting(this, "findings", { prefix: props.prefix, topicArn: topicArn("security") });
     }
     this.dashboard = new OperationsDashboard(this, "dashboard", {
       name: `${props.prefix}-operations`,
